@@ -1,0 +1,42 @@
+#include "ast.hpp"
+
+namespace crit {
+
+const char* cmp_name(CmpOp op) {
+    switch (op) {
+        case CmpOp::Lt: return "<";
+        case CmpOp::Le: return "<=";
+        case CmpOp::Gt: return ">";
+        case CmpOp::Ge: return ">=";
+        case CmpOp::Eq: return "=";
+        case CmpOp::Ne: return "!=";
+    }
+    return "?";
+}
+
+const char* temporal_name(TemporalKind k) {
+    switch (k) {
+        case TemporalKind::For: return "for";
+        case TemporalKind::Within: return "within";
+        case TemporalKind::AtLeastAfter: return "at least";
+        case TemporalKind::After: return "after";
+        case TemporalKind::Before: return "before";
+        case TemporalKind::From: return "from";
+        case TemporalKind::At: return "at";
+    }
+    return "?";
+}
+
+const char* type_name(Type t) {
+    switch (t) {
+        case Type::Unknown: return "unknown";
+        case Type::Truth: return "a truth (met / not met)";
+        case Type::Quantity: return "a quantity";
+        case Type::Date: return "a date";
+        case Type::Episode: return "a treatment episode";
+        case Type::Coded: return "a coded value";
+    }
+    return "?";
+}
+
+}  // namespace crit

@@ -1,0 +1,18 @@
+// Source text -> AST. The only stage that sees PEGTL's parse tree.
+#pragma once
+#include <memory>
+
+#include "ast.hpp"
+#include "diag.hpp"
+
+namespace crit {
+
+// Parses a criteria file. Each top-level item (a line starting in column 1 and
+// its indented lines) is parsed on its own, so every broken item is reported.
+// Returns the module with every item that parsed; diags holds the syntax errors.
+std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags);
+
+// Largest criteria file accepted (hostile-input bound).
+inline constexpr std::size_t kMaxSourceBytes = 4u << 20;
+
+}  // namespace crit
