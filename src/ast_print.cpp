@@ -62,7 +62,10 @@ std::string dump_expr(const Expr& e) {
         case ExprKind::And:
         case ExprKind::Or: {
             std::string s = e.kind == ExprKind::And ? "(and" : "(or";
-            for (std::size_t i = 0; i < e.kids.size(); ++i) s += " " + kid(i);
+            for (std::size_t i = 0; i < e.kids.size(); ++i) {
+                s += ' ';
+                s += kid(i);
+            }
             return s + ")";
         }
         case ExprKind::Unless: return fmt::format("(unless {} {})", kid(0), kid(1));
@@ -77,7 +80,10 @@ std::string dump_expr(const Expr& e) {
                                                    ? fmt::format("at-least {}", e.count)
                                                    : std::string(combinator_name(e)));
             if (e.among_abnormal) s += " among-abnormal";
-            for (std::size_t i = 0; i < e.kids.size(); ++i) s += " " + kid(i);
+            for (std::size_t i = 0; i < e.kids.size(); ++i) {
+                s += ' ';
+                s += kid(i);
+            }
             return s + ")";
         }
         case ExprKind::First: return "(first " + kid(0) + ")";
@@ -106,16 +112,16 @@ std::string dump_module(const Module& m) {
     for (const auto& n : m.normals) out += fmt::format("(normal {} {})\n", n.concept_name, dump_expr(*n.expr));
     for (const auto& c : m.criteria) {
         out += fmt::format("(criterion {}{}", c.name, c.title.empty() ? "" : " " + quote(c.title));
-        for (const auto& ci : c.cites) out += " (cite " + quote(ci) + ")";
-        out += " " + dump_expr(*c.body) + ")\n";
+        for (const auto& ci : c.cites) out += fmt::format(" (cite {})", quote(ci));
+        out += fmt::format(" {})\n", dump_expr(*c.body));
     }
     for (const auto& r : m.results) {
         out += fmt::format("(result {}", r.name);
-        if (r.kind == ResultDef::Kind::Value) out += " " + dump_expr(*r.value);
+        if (r.kind == ResultDef::Kind::Value) out += fmt::format(" {}", dump_expr(*r.value));
         else {
             out += r.kind == ResultDef::Kind::FirstOf ? " (first-of" : " (choices";
             for (const auto& ch : r.choices) out += fmt::format(" ({} {})", quote(ch.label), dump_expr(*ch.cond));
-            if (r.else_label) out += " (else " + quote(*r.else_label) + ")";
+            if (r.else_label) out += fmt::format(" (else {})", quote(*r.else_label));
             out += ")";
         }
         out += ")\n";
@@ -129,7 +135,7 @@ std::string expr_source(const Expr& e) {
         const Expr& k = *e.kids[i];
         bool wrap = (k.kind == ExprKind::Or || k.kind == ExprKind::And || k.kind == ExprKind::Unless) &&
                     (e.kind != k.kind);
-        return wrap ? "(" + expr_source(k) + ")" : expr_source(k);
+        return wrap ? fmt::format("({})", expr_source(k)) : expr_source(k);
     };
     auto subject = [&]() { return e.kids[0] ? kid(0) + " " : std::string(); };
     switch (e.kind) {

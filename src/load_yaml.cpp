@@ -270,9 +270,11 @@ private:
             return;
         }
         const Concept& c = b_.concepts[*id];
-        // Initialised by position: the member holding the concept id is named
-        // `concept`, a C++20 keyword, in timeline.hpp (to be renamed there).
-        Observation o{*id, day, c.kind, Comparator::Eq, site.value_or(c.site), 0.0, -1.0, 0.0, std::string(), 0u};
+        Observation o;
+        o.concept_id = *id;
+        o.day = day;
+        o.kind = c.kind;
+        o.site = site.value_or(c.site);
         if (nested) {
             static const std::set<std::string> known = {"value", "unit", "comparator", "detection_limit", "site", "note"};
             for (const auto& kv : fields) {
@@ -476,6 +478,16 @@ bool load_yaml_timelines(const std::string& path, const Bindings& b, LoadResult&
         if (const YAML::Node tl = p["timeline"]; tl && !tl.IsSequence() && !tl.IsNull()) {
             not_a_timeline(at(tl), "`timeline` must be a list of records");
             return;
+        }
+        // A misspelt key (`timline:`) would otherwise leave an empty timeline unnoticed.
+        static const std::vector<std::string> known = {"patient", "birth_date", "diagnosis", "timeline",
+                                                       "gender",  "sex",        "note"};
+        for (const auto& kv : p) {
+            std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
+            if (std::find(known.begin(), known.end(), k) != known.end()) continue;
+            auto& w = diags.warning(DiagCode::Timeline, at(kv.first),
+                                    fmt::format("`{}` is not a patient field; it is ignored", k));
+            w.suggestion = closest_name(k, known);
         }
         if (!ids.insert(id.Scalar()).second) {
             diags.error(DiagCode::Timeline, at(id), fmt::format("patient `{}` appears twice", id.Scalar()));

@@ -56,8 +56,9 @@ struct LoadResult {
 // Loads a YAML timeline file, appending its patients and rejections to `out`.
 // Hard errors (unreadable file, malformed YAML, not a timeline, a patient without
 // an id or with a duplicate id) become Diagnostics (DiagCode::Io / Timeline) with
-// file:line:col; bad records become Rejections and loading goes on. Returns false
-// when any hard error was reported.
+// file:line:col; bad records become Rejections and loading goes on. An unknown
+// patient-level key (`timline:`) is a warning. Returns false when any hard error
+// was reported.
 bool load_yaml_timelines(const std::string& path, const Bindings& b, LoadResult& out, Diagnostics& diags);
 
 // Builds one finalized timeline from a YAML patient node: a map as above, or

@@ -1,0 +1,31 @@
+// The checker: resolves names against the bindings and the file's own
+// definitions, checks types, units and dimensions, and temporal sanity.
+// It annotates the AST in place (Expr::r) and reports every problem it finds.
+#pragma once
+#include <map>
+#include <vector>
+
+#include "ast.hpp"
+#include "bindings.hpp"
+#include "diag.hpp"
+
+namespace crit {
+
+// Evaluation order of the named items, dependencies first (filled by check()).
+struct CheckedModule {
+    enum class ItemKind : std::uint8_t { Definition, Criterion, Normal };
+    struct Item {
+        ItemKind kind;
+        int index;
+    };
+    std::vector<Item> order;
+    // Quantity definitions that just rename a concept (`lymphocytes = marrow_lymphocytes`).
+    std::vector<int> alias_concept;  // per definition: concept id, or -1
+    // Concept id -> index of its `normal` range in Module::normals.
+    std::map<int, int> normal_of_concept;
+};
+
+// Checks `m` against `b`; returns false when there are errors (all reported).
+bool check(Module& m, const Bindings& b, CheckedModule& out, Diagnostics& diags);
+
+}  // namespace crit

@@ -1,0 +1,208 @@
+#include "explain.hpp"
+
+#include <fmt/format.h>
+
+#include "ast_print.hpp"
+#include "temporal.hpp"
+
+namespace crit {
+
+namespace {
+
+class Explainer {
+public:
+    Explainer(const Program& p, const Timeline& t, const Evaluation& ev) : p_(p), t_(t), ev_(ev) {
+        by_node_.assign(p.module->nodes.size(), nullptr);
+        for (const auto& [pc, v] : ev.trace) by_node_[p.nodes[pc]] = &v;
+    }
+
+    std::string run() {
+        out_ += fmt::format("patient {} as of {}\nrules: {}{} ({}), sha256 {}\n", ev_.patient_id, format_day(ev_.domain.hi),
+                            p_.name, p_.version.empty() ? "" : " version " + p_.version, p_.module->source->name(),
+                            p_.sha256.substr(0, 16));
+        if (!p_.source.empty()) out_ += fmt::format("source: {}\n", p_.source);
+        if (ev_.baseline_day) out_ += fmt::format("baseline date: {}\n", format_day(*ev_.baseline_day));
+        for (std::size_t i = 0; i < p_.results.size(); ++i) result(i);
+        return out_;
+    }
+
+private:
+    std::string line_of(const Span& s) const { return fmt::format("{}:{}", s.file ? s.file->name() : "?", s.line()); }
+
+    Truth truth_at(const Expr& e, Day d) const {
+        const Value* v = by_node_[e.id];
+        if (!v || v->kind != 'T') return Truth::Unknown;
+        return sample(v->t, ev_.domain, d);
+    }
+
+    static const char* mark(Truth t) {
+        switch (t) {
+            case Truth::Met: return "met    ";
+            case Truth::NotMet: return "not met";
+            case Truth::Unknown: return "unknown";
+        }
+        return "?";
+    }
+
+    void result(std::size_t i) {
+        const ResultInfo& r = p_.results[i];
+        const ResultValue& v = ev_.results[i];
+        const ResultDef& def = p_.module->results[r.def_index];
+        out_ += fmt::format("\n{} = {}    [{}]\n", r.name, v.kind == ResultValue::Kind::Absent ? "(none)" : v.text,
+                            line_of(def.span));
+        if (r.kind == ResultDef::Kind::Value) {
+            const Item& it = p_.items[r.value_item];
+            clause(p_.node(it.node), v.decided_on ? v.decided_on : ev_.domain.hi, 1);
+            return;
+        }
+        Day day = v.decided_on ? v.decided_on : ev_.domain.hi;
+        if (v.choice >= 0)
+            out_ += fmt::format("  decided by `{}`, first holding on {}\n", r.choices[v.choice].label, format_day(day));
+        else if (v.kind == ResultValue::Kind::Label)
+            out_ += fmt::format("  no choice holds on {}: the else label applies\n", format_day(ev_.domain.hi));
+        // Every choice before the winner says why it did not hold; the winner says why it did.
+        std::size_t last = v.choice >= 0 ? static_cast<std::size_t>(v.choice) : r.choices.size() - 1;
+        for (std::size_t c = 0; c <= last && c < r.choices.size(); ++c) {
+            const auto& ch = r.choices[c];
+            if (ch.criterion >= 0) criterion(ch.criterion, day, static_cast<int>(c) == v.choice);
+            else {
+                const Item& it = p_.items[ch.item];
+                out_ += fmt::format("  {} if ...: {}\n", ch.label, truth_name(sample(ev_.slots[ch.item].t, ev_.domain, ev_.domain.hi)));
+                clause(p_.node(it.node), ev_.domain.hi, 2);
+            }
+        }
+    }
+
+    void criterion(int index, Day day, bool winner) {
+        const Criterion& c = p_.module->criteria[index];
+        const Value& v = ev_.slots[p_.criterion_item[index]];
+        DateVal first = first_met(v.t, ev_.domain);
+        std::string held = first.state == DateVal::State::Known ? "held from " + format_day(first.day)
+                           : first.state == DateVal::State::Never ? "never held"
+                                                                   : "never shown to hold (data missing)";
+        out_ += fmt::format("  {} {}{} [{}]: {}\n", winner ? "*" : "-", c.name, c.title.empty() ? "" : " \"" + c.title + "\"",
+                            line_of(c.name_span), held);
+        for (const auto& ci : c.cites) out_ += fmt::format("      cite: {}\n", ci);
+        // The winner is explained on its first day; the others on the decision day.
+        Day at = winner && first.state == DateVal::State::Known ? first.day : day;
+        out_ += fmt::format("      on {}:\n", format_day(at));
+        clause(*c.body, at, 3);
+    }
+
+    std::string evidence(const Expr& subject, Day d) const {
+        const Value* v = by_node_[subject.id];
+        if (!v || v->kind != 'Q') return "";
+        const QSeg* s = sample(v->q, ev_.domain, d);
+        const std::string& concept_name = subject.r.subject_concept >= 0 ? p_.bindings->concepts[subject.r.subject_concept].name : subject.text;
+        if (!s || !s->known)
+            return fmt::format("no {} result standing on {} (a result stands {} unless replaced): missing data", concept_name,
+                               format_day(d), format_duration(p_.hold));
+        const Observation& o = t_.observations[s->obs];
+        const Origin& org = t_.origins[o.origin];
+        static const char* cmp[] = {"", "<", "<=", ">", ">="};
+        return fmt::format("{} {}{} {} on {} ({}:{})", concept_name, cmp[static_cast<int>(o.comparator)],
+                           fmt::format("{}", o.original_value), o.original_unit, format_day(o.day), org.file, org.line);
+    }
+
+    // The latest boolean or coded result of concept `c` on or before day d.
+    std::string latest_value(int c, Day d) const {
+        if (c < 0) return "";
+        auto [b, end] = t_.series(static_cast<ConceptId>(c));
+        const Observation* last = nullptr;
+        for (auto o = b; o != end; ++o)
+            if (o->day <= d) last = o;
+        const Concept& k = p_.bindings->concepts[c];
+        if (!last) return fmt::format("no {} result on or before {}: missing data", k.name, format_day(d));
+        const Origin& org = t_.origins[last->origin];
+        auto code = static_cast<std::size_t>(last->value);
+        std::string val = k.kind == ValueKind::Coded && code < k.values.size() ? k.values[code]
+                                                                               : (last->value != 0 ? "true" : "false");
+        return fmt::format("{} {} on {} ({}:{})", k.name, val, format_day(last->day), org.file, org.line);
+    }
+
+    void clause(const Expr& e, Day d, int depth) {
+        if (depth > 12) return;
+        std::string pad(2 * depth, ' ');
+        Truth tr = truth_at(e, d);
+        std::string text = expr_source(e);
+        std::string where = fmt::format("line {}", e.span.line());
+        std::string ev;
+        switch (e.kind) {
+            case ExprKind::Compare:
+            case ExprKind::Change:
+                if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d);
+                break;
+            case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d); break;
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Concept) {
+                    ev = latest_value(e.r.subject_concept, d);
+                } else if (e.r.ref == Expr::Resolved::Ref::Criterion)
+                    ev = fmt::format("criterion at line {}", p_.module->criteria[e.r.index].name_span.line());
+                break;
+            default: break;
+        }
+        if (e.kind == ExprKind::Group && !e.cites.empty()) text += "  (cite: " + e.cites.front() + ")";
+        out_ += fmt::format("{}{}  {}   [{}]{}\n", pad, mark(tr), text, where, ev.empty() ? "" : "\n" + pad + "           " + ev);
+        switch (e.kind) {
+            case ExprKind::And:
+            case ExprKind::Or:
+            case ExprKind::Group:
+            case ExprKind::Unless:
+            case ExprKind::Not:
+                for (const auto& k : e.kids)
+                    if (k) clause(*k, d, depth + 1);
+                break;
+            case ExprKind::Temporal: {
+                const Expr& inner = *e.kids[0];
+                if (e.temporal == TemporalKind::For) {
+                    // Show the day in the window that broke it, if any.
+                    Day from = subtract(d, e.dur);
+                    Day probe = d;
+                    for (Day s = d; s >= from && s >= ev_.domain.lo; --s)
+                        if (truth_at(inner, s) != Truth::Met) {
+                            probe = s;
+                            break;
+                        }
+                    if (from < ev_.domain.lo && tr != Truth::Met && probe == d && truth_at(inner, d) == Truth::Met)
+                        out_ += fmt::format("{}  (the {} window from {} reaches before the first data on {})\n", pad,
+                                            format_duration(e.dur), format_day(from), format_day(ev_.domain.lo));
+                    if (probe != d) out_ += fmt::format("{}  on {}, inside the {} window:\n", pad, format_day(probe), format_duration(e.dur));
+                    clause(inner, probe, depth + 1);
+                } else {
+                    const Value* anchor = by_node_[e.kids[1]->id];
+                    std::string a = "unknown";
+                    if (anchor && anchor->kind == 'D')
+                        a = anchor->d.state == DateVal::State::Known ? format_day(anchor->d.day)
+                            : anchor->d.state == DateVal::State::Never ? "never (has not happened)"
+                                                                       : "unknown (data missing)";
+                    out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
+                    clause(inner, d, depth + 1);
+                }
+                break;
+            }
+            case ExprKind::Ever:
+            case ExprKind::Never: {
+                const Value* v = by_node_[e.kids[0]->id];
+                if (v && v->kind == 'T') {
+                    DateVal f = first_met(v->t, ev_.domain);
+                    out_ += fmt::format("{}  `{}` first held: {}\n", pad, expr_source(*e.kids[0]),
+                                        f.state == DateVal::State::Known ? format_day(f.day) : f.state == DateVal::State::Never ? "never" : "unknown");
+                }
+                break;
+            }
+            default: break;
+        }
+    }
+
+    const Program& p_;
+    const Timeline& t_;
+    const Evaluation& ev_;
+    std::vector<const Value*> by_node_;
+    std::string out_;
+};
+
+}  // namespace
+
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev) { return Explainer(p, t, ev).run(); }
+
+}  // namespace crit

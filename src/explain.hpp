@@ -1,0 +1,16 @@
+// `crit explain`: why a patient got each result. Every line cites the rule
+// line, the criterion's source, and the data points (with their file and line)
+// that decided it; unknowns say what data was missing.
+#pragma once
+#include <string>
+
+#include "bytecode.hpp"
+#include "timeline.hpp"
+#include "vm.hpp"
+
+namespace crit {
+
+// `ev` must come from evaluate() with EvalContext::trace set.
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev);
+
+}  // namespace crit

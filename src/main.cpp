@@ -1,0 +1,207 @@
+// crit: check | run | explain | test | fmt | disasm
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "driver.hpp"
+#include "explain.hpp"
+#include "format.hpp"
+#include "load_data.hpp"
+#include "report.hpp"
+#include "rule_tests.hpp"
+#include "vm.hpp"
+
+using namespace crit;
+
+namespace {
+
+int print_diags(const Diagnostics& d) {
+    std::string s = render(d);
+    if (!s.empty()) std::cerr << s;
+    return d.has_errors() ? 1 : 0;
+}
+
+std::optional<Day> parse_as_of(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    auto d = parse_day(s);
+    if (!d) throw CLI::ValidationError("--as-of", fmt::format("`{}` is not a date (YYYY-MM-DD)", s));
+    return d;
+}
+
+int cmd_check(const std::vector<std::string>& files, const std::string& bindings, const std::string& dump) {
+    int rc = 0;
+    for (const auto& f : files) {
+        Diagnostics d;
+        auto c = compile_file(f, d, CompileOptions{bindings, dump});
+        if (!c.dump.empty()) std::cout << c.dump;
+        rc = std::max(rc, print_diags(d));
+        if (!d.has_errors())
+            std::cerr << fmt::format("{}: ok ({} criteria, {} results)\n", f, c.module->criteria.size(),
+                                     c.module->results.size());
+    }
+    return rc;
+}
+
+int cmd_disasm(const std::string& file, const std::string& bindings, bool opcodes) {
+    if (opcodes) {
+        std::cout << opcode_reference();
+        return 0;
+    }
+    Diagnostics d;
+    auto c = compile_file(file, d, CompileOptions{bindings, ""});
+    int rc = print_diags(d);
+    if (c.program) std::cout << disassemble(*c.program);
+    return rc;
+}
+
+void summarize(const LoadResult& data, std::size_t evaluated) {
+    std::size_t records = 0;
+    for (const auto& t : data.patients) records += t.observations.size() + t.treatments.size();
+    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected\n", evaluated, records,
+                             data.rejections.size());
+    std::map<std::string, int> by_reason;
+    for (const auto& r : data.rejections) ++by_reason[r.reason];
+    for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  rejected {:>5}  {}\n", n, reason);
+    for (const auto& r : data.rejections)
+        std::cerr << fmt::format("  {}:{}: {}: {}{}\n", r.origin.file, r.origin.line, r.reason, r.detail,
+                                 r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")");
+}
+
+int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& as_of_text,
+            const std::string& format, const std::string& bindings, unsigned jobs, bool strict) {
+    auto as_of = parse_as_of(as_of_text);
+    Diagnostics d;
+    auto c = compile_file(rules, d, CompileOptions{bindings, ""});
+    if (print_diags(d) || !c.program) return 1;
+    const Program& p = *c.program;
+
+    LoadResult data;
+    Diagnostics data_diags;
+    load_patients(data_paths, *c.bindings, data, data_diags);
+    print_diags(data_diags);
+
+    // The program is immutable and shared; each thread has its own context.
+    std::vector<std::string> out(data.patients.size());
+    std::vector<std::string> table_rows;
+    TableWriter table(p);
+    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(data.patients.size())));
+    auto work = [&](std::size_t from, std::size_t to) {
+        EvalContext ctx;
+        for (std::size_t i = from; i < to; ++i) {
+            const Evaluation& ev = evaluate(p, data.patients[i], as_of, ctx);
+            out[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+        }
+    };
+    if (format == "table") {
+        EvalContext ctx;
+        for (const auto& t : data.patients) table.add(evaluate(p, t, as_of, ctx));
+        std::cout << table.render();
+    } else {
+        std::vector<std::thread> threads;
+        std::size_t n = data.patients.size(), chunk = (n + jobs - 1) / std::max(1u, jobs);
+        for (std::size_t from = 0; from < n; from += chunk) threads.emplace_back(work, from, std::min(n, from + chunk));
+        for (auto& th : threads) th.join();
+        if (format == "csv") std::cout << csv_header(p);
+        for (const auto& line : out) std::cout << line;
+    }
+    summarize(data, data.patients.size());
+    if (data_diags.has_errors()) return 2;
+    if (strict && !data.rejections.empty()) return 2;
+    return 0;
+}
+
+int cmd_explain(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& patient,
+                const std::string& as_of_text, const std::string& bindings) {
+    auto as_of = parse_as_of(as_of_text);
+    Diagnostics d;
+    auto c = compile_file(rules, d, CompileOptions{bindings, ""});
+    if (print_diags(d) || !c.program) return 1;
+    LoadResult data;
+    Diagnostics data_diags;
+    load_patients(data_paths, *c.bindings, data, data_diags);
+    print_diags(data_diags);
+    for (const auto& t : data.patients) {
+        if (t.patient_id != patient) continue;
+        EvalContext ctx;
+        ctx.trace = true;
+        const Evaluation& ev = evaluate(*c.program, t, as_of, ctx);
+        std::cout << explain(*c.program, t, ev);
+        return 0;
+    }
+    std::cerr << fmt::format("crit: no patient `{}` in the data\n", patient);
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"crit: clinical response criteria, compiled and run over patient timelines"};
+    app.require_subcommand(1);
+    std::string bindings;
+    app.add_option("--bindings", bindings, "terminology binding file (default: the rule file's, else the shipped one)");
+
+    std::vector<std::string> files;
+    std::string dump;
+    auto* check = app.add_subcommand("check", "check criteria files and print diagnostics (exit 1 on errors)");
+    check->add_option("files", files, "criteria files")->required();
+    check->add_option("--dump-after", dump, "print the AST after a stage")->check(CLI::IsMember({"parse", "check"}));
+
+    std::string rules, as_of, format = "json", patient;
+    std::vector<std::string> data;
+    unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+    bool strict = false;
+    auto* run = app.add_subcommand("run", "evaluate criteria over patient data; results as JSON lines, CSV or a table");
+    run->add_option("--rules", rules, "criteria file")->required();
+    run->add_option("data", data, "patient data files or directories")->required();
+    run->add_option("--as-of", as_of, "evaluate as of this date (default: each patient's last record)");
+    run->add_option("--format", format, "json | csv | table")->check(CLI::IsMember({"json", "csv", "table"}));
+    run->add_option("--jobs,-j", jobs, "threads");
+    run->add_flag("--strict", strict, "exit 2 if any record is rejected");
+
+    auto* expl = app.add_subcommand("explain", "explain one patient's results: clauses, dates, data points, citations");
+    expl->add_option("--rules", rules, "criteria file")->required();
+    expl->add_option("data", data, "patient data files or directories")->required();
+    expl->add_option("--patient", patient, "patient id")->required();
+    expl->add_option("--as-of", as_of, "evaluate as of this date");
+
+    std::vector<std::string> tests;
+    auto* test = app.add_subcommand("test", "run rule-pack test cases (*.test.yaml)");
+    test->add_option("files", tests, "test files")->required();
+
+    bool fmt_check = false;
+    auto* fmtc = app.add_subcommand("fmt", "rewrite criteria files in canonical layout (comments kept)");
+    fmtc->add_option("files", files, "criteria files")->required();
+    fmtc->add_flag("--check", fmt_check, "only report files that are not formatted (exit 1)");
+
+    std::string disasm_file;
+    bool opcodes = false;
+    auto* dis = app.add_subcommand("disasm", "print the bytecode of a criteria file");
+    dis->add_option("file", disasm_file, "criteria file");
+    dis->add_flag("--opcodes", opcodes, "print the opcode reference instead");
+
+    CLI11_PARSE(app, argc, argv);
+    try {
+        if (check->parsed()) return cmd_check(files, bindings, dump);
+        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict);
+        if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
+        if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
+        if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);
+        if (dis->parsed()) {
+            if (!opcodes && disasm_file.empty()) {
+                std::cerr << "crit disasm: give a criteria file, or --opcodes\n";
+                return 2;
+            }
+            return cmd_disasm(disasm_file, bindings, opcodes);
+        }
+    } catch (const CLI::Error& e) {
+        return app.exit(e);
+    } catch (const std::exception& e) {
+        std::cerr << "crit: internal error: " << e.what() << "\n";
+        return 3;
+    }
+    return 0;
+}

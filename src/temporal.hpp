@@ -1,0 +1,72 @@
+// The series algorithms behind the opcodes: how results stand over time,
+// Kleene logic over segments, windows, `for`, `ever`, baselines and change.
+// Each works on segments, not days, so per-patient cost follows the number of
+// data points, not the length of follow-up.
+#pragma once
+#include <span>
+
+#include "bindings.hpp"
+#include "series.hpp"
+#include "timeline.hpp"
+
+namespace crit {
+
+enum class CmpOp : std::uint8_t;
+enum class WindowKind : std::uint8_t;
+
+// The interval a recorded result stands for (censoring kept).
+Interval interval_of(const Observation& o);
+// Compares an interval with a constant; tolerant to unit-conversion rounding.
+Truth compare(const Interval& v, CmpOp op, double k);
+
+// Results of one concept as a series: each stands from its day until the next
+// result, but at most `hold`; elsewhere unknown. Same-day results: the last wins.
+void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Duration hold,
+                    const Domain& dom, QuantSeries& out);
+void build_boolean(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, TruthSeries& out);
+void build_coded(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, int code,
+                 bool negate, TruthSeries& out);
+void compare_series(const QuantSeries& q, CmpOp op, double k, TruthSeries& out);
+
+// The baseline result: the last one on a day in [anchor - window, anchor].
+std::optional<std::uint32_t> baseline_index(const Observation* begin, const Observation* end, Day anchor, Duration window);
+
+// Change of a quantity against its baseline or nadir, compared with k
+// (relative: a fraction of the reference; by amount: in canonical units).
+struct ChangeSpec {
+    bool increase = false, by_amount = false, nadir = false;
+    CmpOp op;
+    double k = 0;
+};
+void change_series(const QuantSeries& q, const Observation* begin, const Observation* end, std::optional<Day> anchor,
+                   std::optional<Interval> baseline, const ChangeSpec& spec, const Domain& dom, TruthSeries& out);
+
+void not_series(TruthSeries& s);
+// Kleene and/or over n series.
+void and_series(std::span<const TruthSeries* const> in, const Domain& dom, TruthSeries& out);
+void or_series(std::span<const TruthSeries* const> in, const Domain& dom, TruthSeries& out);
+// At least `need` of `members` met; with `abnormal` flags (one per member, judged
+// once), only members abnormal at baseline count (all of them when none was).
+void at_least_series(std::span<const TruthSeries* const> members, std::span<const Truth> abnormal, int need,
+                     const Domain& dom, TruthSeries& out);
+
+// Met on t when met on every day of [t - d, t]; days before the domain are unknown.
+void for_series(const TruthSeries& in, Duration d, const Domain& dom, TruthSeries& out);
+void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out);
+// Restricts `in` to a window anchored at `anchor`.
+void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
+                   TruthSeries& out);
+
+void constant_series(Truth v, const Domain& dom, TruthSeries& out);
+// Merges adjacent segments with equal values.
+void normalize(TruthSeries& s);
+
+// Treatments of a class as episodes (courses < merge_gap days apart merged).
+void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, std::vector<Episode>& out);
+void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out);
+
+DateVal first_met(const TruthSeries& s, const Domain& dom);
+DateVal last_met(const TruthSeries& s, const Domain& dom);
+Truth compare_dates(DateVal a, CmpOp op, DateVal b);
+
+}  // namespace crit

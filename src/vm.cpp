@@ -1,0 +1,283 @@
+#include "vm.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "temporal.hpp"
+
+namespace crit {
+
+namespace {
+
+constexpr int kEpisodeMergeGapDays = 60;
+
+struct Machine {
+    const Program& p;
+    const Timeline& t;
+    Evaluation& ev;
+    std::vector<Value>& stack;
+    std::size_t& top;
+    const Domain dom;
+
+    Value& push(char kind) {
+        if (top == stack.size()) stack.emplace_back();
+        Value& v = stack[top++];
+        v.kind = kind;
+        return v;
+    }
+    Value& peek(std::size_t from_top = 0) { return stack[top - 1 - from_top]; }
+    void pop(std::size_t n = 1) { top -= n; }
+
+    Duration hold_of(ConceptId c) const { return p.bindings->concepts[c].valid_for.value_or(p.hold); }
+    std::uint32_t obs_base(ConceptId c) const {
+        auto [b, e] = t.series(c);
+        return b ? static_cast<std::uint32_t>(b - t.observations.data()) : 0;
+    }
+
+    std::optional<Day> baseline_day() const {
+        if (p.baseline_item < 0) return std::nullopt;
+        const DateVal& d = ev.slots[p.baseline_item].d;
+        if (d.state != DateVal::State::Known) return std::nullopt;
+        return d.day;
+    }
+
+    // The baseline result of a concept as an interval, if there is one.
+    std::optional<Interval> baseline_value(ConceptId c, std::uint32_t* index = nullptr) const {
+        auto day = baseline_day();
+        if (!day) return std::nullopt;
+        auto [b, e] = t.series(c);
+        auto i = baseline_index(b, e, *day, p.baseline_window);
+        if (!i) return std::nullopt;
+        if (index) *index = obs_base(c) + *i;
+        return interval_of(b[*i]);
+    }
+
+    void run_item(const Item& it, Value& slot) {
+        top = 0;
+        for (std::uint32_t pc = it.begin; pc < it.end; ++pc) {
+            const Instr& in = p.code[pc];
+            step(in);
+            if (in.op == Op::RETURN) {
+                std::swap(slot, stack[top]);
+            } else if (ev_trace) {
+                ev.trace.emplace_back(pc, peek());
+            }
+        }
+    }
+
+    bool ev_trace = false;
+
+    void step(const Instr& in) {
+        switch (in.op) {
+            case Op::LOAD_Q: {
+                auto [b, e] = t.series(in.a);
+                Value& v = push('Q');
+                build_quantity(b, e, obs_base(in.a), hold_of(in.a), dom, v.q);
+                return;
+            }
+            case Op::LOAD_BASE: {
+                Value& v = push('Q');
+                v.q.clear();
+                std::uint32_t index = 0;
+                auto base = baseline_value(in.a, &index);
+                v.q.push_back(QSeg{dom.lo, base.has_value(), base.value_or(Interval{}), index});
+                return;
+            }
+            case Op::LOAD_BOOL: {
+                auto [b, e] = t.series(in.a);
+                build_boolean(b, e, hold_of(in.a), dom, push('T').t);
+                return;
+            }
+            case Op::IS_CODE: {
+                auto [b, e] = t.series(in.a);
+                build_coded(b, e, hold_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push('T').t);
+                return;
+            }
+            case Op::CMP: {
+                Value& q = peek();
+                TruthSeries out;
+                compare_series(q.q, static_cast<CmpOp>(in.x), p.consts[in.b].number, out);
+                q.kind = 'T';
+                q.t.swap(out);
+                return;
+            }
+            case Op::CHANGE: {
+                Value& q = peek();
+                auto [b, e] = t.series(in.a);
+                ChangeSpec spec;
+                spec.increase = in.x & kIncrease;
+                spec.by_amount = in.x & kByAmount;
+                spec.nadir = in.x & kNadir;
+                spec.op = static_cast<CmpOp>(in.x >> 4);
+                spec.k = p.consts[in.b].number;
+                TruthSeries out;
+                change_series(q.q, b, e, baseline_day(), baseline_value(in.a), spec, dom, out);
+                q.kind = 'T';
+                q.t.swap(out);
+                return;
+            }
+            case Op::NOT: not_series(peek().t); return;
+            case Op::AND:
+            case Op::OR: {
+                std::vector<const TruthSeries*> in_series;
+                for (std::size_t i = in.a; i-- > 0;) in_series.push_back(&peek(i).t);
+                TruthSeries out;
+                if (in.op == Op::AND) and_series(in_series, dom, out);
+                else or_series(in_series, dom, out);
+                pop(in.a);
+                push('T').t.swap(out);
+                return;
+            }
+            case Op::AT_LEAST: {
+                std::size_t n = in.a;
+                std::size_t flags = in.x ? n : 0;
+                std::vector<const TruthSeries*> members;
+                for (std::size_t i = 0; i < n; ++i) members.push_back(&peek(n + flags - 1 - i).t);
+                std::vector<Truth> abnormal;
+                auto day = baseline_day();
+                for (std::size_t i = 0; i < flags; ++i)
+                    abnormal.push_back(day ? sample(peek(flags - 1 - i).t, dom, std::clamp(*day, dom.lo, dom.hi))
+                                           : Truth::Unknown);
+                TruthSeries out;
+                at_least_series(members, abnormal, static_cast<int>(in.b), dom, out);
+                pop(n + flags);
+                push('T').t.swap(out);
+                return;
+            }
+            case Op::FOR: {
+                TruthSeries out;
+                for_series(peek().t, p.consts[in.b].duration, dom, out);
+                peek().t.swap(out);
+                return;
+            }
+            case Op::WINDOW: {
+                DateVal anchor = peek().d;
+                pop();
+                TruthSeries out;
+                window_series(peek().t, static_cast<WindowKind>(in.x), anchor, p.consts[in.b].duration, dom, out);
+                peek().t.swap(out);
+                return;
+            }
+            case Op::EVER:
+            case Op::NEVER: {
+                TruthSeries out;
+                ever_series(peek().t, dom, out);
+                if (in.op == Op::NEVER) not_series(out);
+                peek().t.swap(out);
+                return;
+            }
+            case Op::ON_CLASS: on_class_series(t, in.a, dom, push('T').t); return;
+            case Op::TREATMENTS: episodes_of(t, in.a, kEpisodeMergeGapDays, push('E').e); return;
+            case Op::FIRST_EP:
+                if (peek().e.size() > 1) peek().e.resize(1);
+                return;
+            case Op::LAST_EP:
+                if (peek().e.size() > 1) peek().e.erase(peek().e.begin(), peek().e.end() - 1);
+                return;
+            case Op::FIRST_DAY:
+            case Op::LAST_DAY: {
+                DateVal d = in.op == Op::FIRST_DAY ? first_met(peek().t, dom) : last_met(peek().t, dom);
+                pop();
+                push('D').d = d;
+                return;
+            }
+            case Op::EP_START:
+            case Op::EP_END: {
+                const auto& eps = peek().e;
+                DateVal d = DateVal::never();  // no such treatment: the date has not come
+                if (!eps.empty()) {
+                    if (in.op == Op::EP_START) d = DateVal::known(eps.front().start);
+                    else if (eps.back().end) d = DateVal::known(*eps.back().end);
+                }
+                pop();
+                push('D').d = d;
+                return;
+            }
+            case Op::DATE_ADD: {
+                DateVal& d = peek().d;
+                if (d.state == DateVal::State::Known) d.day = add(d.day, p.consts[in.b].duration);
+                return;
+            }
+            case Op::DATE: push('D').d = DateVal::known(p.consts[in.b].day); return;
+            case Op::CMP_DATE: {
+                DateVal b = peek().d, a = peek(1).d;
+                pop(2);
+                constant_series(compare_dates(a, static_cast<CmpOp>(in.x), b), dom, push('T').t);
+                return;
+            }
+            case Op::SLOT: {
+                const Value& s = ev.slots[in.a];
+                Value& v = push(s.kind);
+                v.t = s.t;
+                v.q = s.q;
+                v.d = s.d;
+                v.e = s.e;
+                return;
+            }
+            case Op::RETURN: pop(); return;
+        }
+    }
+};
+
+void decide_results(const Program& p, Evaluation& ev) {
+    ev.results.clear();
+    const Domain& dom = ev.domain;
+    for (const auto& r : p.results) {
+        ResultValue out;
+        out.name = r.name;
+        if (r.kind == ResultDef::Kind::Value) {
+            const Value& v = ev.slots[r.value_item];
+            if (v.kind == 'T') {
+                Truth tr = sample(v.t, dom, dom.hi);
+                if (tr != Truth::Unknown) {
+                    out.kind = ResultValue::Kind::Boolean;
+                    out.text = tr == Truth::Met ? "true" : "false";
+                }
+            } else if (v.kind == 'D' && v.d.state == DateVal::State::Known) {
+                out.kind = ResultValue::Kind::Date;
+                out.text = format_day(v.d.day);
+                out.decided_on = v.d.day;
+            }
+        } else {
+            // The first choice whose condition holds on the as-of date wins.
+            for (std::size_t c = 0; c < r.choices.size(); ++c) {
+                const Value& v = ev.slots[r.choices[c].item];
+                if (sample(v.t, dom, dom.hi) == Truth::Met) {
+                    out.kind = ResultValue::Kind::Label;
+                    out.text = r.choices[c].label;
+                    out.choice = static_cast<int>(c);
+                    DateVal first = first_met(v.t, dom);
+                    out.decided_on = first.state == DateVal::State::Known ? first.day : dom.hi;
+                    break;
+                }
+            }
+            if (out.kind == ResultValue::Kind::Absent && r.else_label) {
+                out.kind = ResultValue::Kind::Label;
+                out.text = *r.else_label;
+                out.decided_on = dom.hi;
+            }
+        }
+        ev.results.push_back(std::move(out));
+    }
+}
+
+}  // namespace
+
+Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_of, EvalContext& ctx) {
+    Evaluation& ev = ctx.eval_;
+    ev.patient_id = t.patient_id;
+    ev.trace.clear();
+    Day hi = as_of ? *as_of : t.last_day().value_or(0);
+    Day lo = std::min(t.first_day().value_or(hi), hi);
+    ev.domain = Domain{lo, hi};
+    if (ev.slots.size() != p.items.size()) ev.slots.resize(p.items.size());
+    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain};
+    m.ev_trace = ctx.trace;
+    for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
+    ev.baseline_day = m.baseline_day();
+    decide_results(p, ev);
+    return ev;
+}
+
+}  // namespace crit

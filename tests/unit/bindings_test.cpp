@@ -1,0 +1,430 @@
+// Terminology bindings: the shipped file covers data-contract.md, lookups by
+// code and site, and malformed files give located diagnostics.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
+#include "bindings.hpp"
+
+using namespace crit;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kLoinc = "http://loinc.org";
+const char* kLocal = "http://example.org/fhir/leukemia-holdout/CodeSystem/findings";
+const char* kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+const Bindings& defaults() {
+    static const Bindings b = [] {
+        Diagnostics d;
+        auto r = load_bindings(CRIT_SOURCE_DIR "/bindings/default.yaml", d);
+        INFO(render(d));
+        REQUIRE(r.has_value());
+        REQUIRE(d.items().empty());
+        return *r;
+    }();
+    return b;
+}
+
+std::string name_of(std::optional<ConceptId> id) {
+    return id ? defaults().concepts[*id].name : std::string("<none>");
+}
+
+const Concept& concept_named(const std::string& name) {
+    auto id = defaults().concept_by_name(name);
+    INFO(name);
+    REQUIRE(id.has_value());
+    return defaults().concepts[*id];
+}
+
+bool has_class(const Drug& d, const std::string& cls) {
+    auto id = defaults().class_by_name(cls);
+    REQUIRE(id.has_value());
+    return std::find(d.classes.begin(), d.classes.end(), *id) != d.classes.end();
+}
+
+const Drug& drug_named(const std::string& name) {
+    auto i = defaults().drug_by_name(name);
+    INFO(name);
+    REQUIRE(i.has_value());
+    return defaults().drugs[*i];
+}
+
+// A bindings file in a fresh temporary directory.
+std::string write_temp(const std::string& name, const std::string& text) {
+    static int n = 0;
+    fs::path dir = fs::temp_directory_path() / ("crit-bindings-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    fs::create_directories(dir);
+    fs::path p = dir / name;
+    std::ofstream(p) << text;
+    return p.string();
+}
+
+// Loads `text` as a bindings file; returns the diagnostics.
+Diagnostics load_text(const std::string& text, bool expect_ok = false) {
+    Diagnostics d;
+    auto r = load_bindings(write_temp("b.yaml", text), d);
+    INFO(render(d));
+    CHECK(r.has_value() == expect_ok);
+    return d;
+}
+
+bool mentions(const Diagnostics& d, const std::string& text, int line) {
+    for (const auto& x : d.items())
+        if (x.message.find(text) != std::string::npos && x.span.line() == line && x.code == DiagCode::Bindings)
+            return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("default bindings load without diagnostics", "[bindings]") {
+    const Bindings& b = defaults();
+    CHECK(b.source_name == CRIT_SOURCE_DIR "/bindings/default.yaml");
+    CHECK(b.concepts.size() >= 23);
+    CHECK(b.concepts.size() == b.concept_names().size());
+    CHECK(b.classes.size() == 8);
+}
+
+TEST_CASE("default bindings cover every code of data-contract.md", "[bindings]") {
+    struct Row {
+        const char* system;
+        const char* code;
+        const char* name;
+    };
+    const Row rows[] = {
+        {kLoinc, "731-0", "lymphocytes"},
+        {kLoinc, "26474-7", "lymphocytes"},
+        {kLoinc, "751-8", "neutrophils"},
+        {kLoinc, "777-3", "platelets"},
+        {kLoinc, "718-7", "hemoglobin"},
+        {kLoinc, "6690-2", "wbc"},
+        {kLoinc, "26464-8", "wbc"},
+        {kLoinc, "26446-5", "blood_blasts"},
+        {kLoinc, "11150-0", "marrow_blasts"},
+        {kLoinc, "11108-8", "marrow_lymphocytes"},
+        {kLoinc, "806-0", "csf_wbc"},
+        {kLoinc, "35068-6", "csf_blasts"},
+        {kLoinc, "32489-7", "spleen_below_costal_margin"},
+        {kLocal, "mrd-flow-pb", "mrd_blood"},
+        {kLocal, "mrd-flow-bm", "mrd_marrow"},
+        {kLocal, "ln-spd", "node_spd"},
+        {kLocal, "ln-longest-diameter-max", "node_longest_max"},
+        {kLocal, "spleen-craniocaudal-length", "spleen_length"},
+        {kLocal, "hepatomegaly", "hepatomegaly"},
+        {kLocal, "constitutional-symptoms", "b_symptoms"},
+        {kLocal, "marrow-cll-infiltrate", "marrow_cll_infiltrate"},
+        {kLocal, "marrow-b-lymphoid-nodules", "marrow_nodules"},
+        {kLocal, "marrow-cellularity", "marrow_cellularity"},
+        {kLocal, "bcr-abl1-detected", "bcr_abl1"},
+        {kLocal, "extramedullary-disease", "extramedullary_disease"},
+    };
+    for (const auto& r : rows) {
+        INFO(r.system << " " << r.code);
+        CHECK(name_of(defaults().concept_by_code(r.system, r.code)) == r.name);
+    }
+    CHECK_FALSE(defaults().concept_by_code(kLoinc, "0000-0"));
+    CHECK_FALSE(defaults().concept_by_code(kLocal, "731-0"));  // the system is part of the code
+}
+
+TEST_CASE("default bindings accept the units seen in the wild", "[bindings]") {
+    struct Row {
+        const char* name;
+        std::vector<std::string> units;
+        Dimension dim;
+    };
+    const Row rows[] = {
+        {"lymphocytes", {"10*9/L", "10*3/uL", "/uL"}, Dimension::NumberConc},
+        {"neutrophils", {"10*9/L", "/uL"}, Dimension::NumberConc},
+        {"platelets", {"10*9/L", "10*3/uL", "/uL"}, Dimension::NumberConc},
+        {"hemoglobin", {"g/dL", "g/L"}, Dimension::MassConc},
+        {"wbc", {"10*9/L", "/uL"}, Dimension::NumberConc},
+        {"blood_blasts", {"%"}, Dimension::Fraction},
+        {"marrow_blasts", {"%"}, Dimension::Fraction},
+        {"marrow_lymphocytes", {"%"}, Dimension::Fraction},
+        {"csf_wbc", {"/uL"}, Dimension::NumberConc},
+        {"csf_blasts", {"/uL"}, Dimension::NumberConc},
+        {"spleen_below_costal_margin", {"cm"}, Dimension::Length},
+        {"mrd_blood", {"%"}, Dimension::Fraction},
+        {"mrd_marrow", {"%"}, Dimension::Fraction},
+        {"node_spd", {"cm2"}, Dimension::Area},
+        {"node_longest_max", {"cm"}, Dimension::Length},
+        {"spleen_length", {"cm"}, Dimension::Length},
+        {"marrow_cll_infiltrate", {"%"}, Dimension::Fraction},
+    };
+    for (const auto& r : rows) {
+        const Concept& c = concept_named(r.name);
+        INFO(r.name);
+        CHECK(c.kind == ValueKind::Quantity);
+        CHECK(c.unit.dim == r.dim);
+        CHECK(c.unit.factor == 1.0);  // stored in the dimension's canonical unit
+        CHECK(c.unit.ucum == canonical_unit(r.dim));
+        for (const auto& u : r.units) {
+            INFO(u);
+            CHECK(std::find(c.units.begin(), c.units.end(), u) != c.units.end());
+        }
+    }
+    for (const char* b : {"hepatomegaly", "b_symptoms", "marrow_nodules", "bcr_abl1", "extramedullary_disease"})
+        CHECK(concept_named(b).kind == ValueKind::Boolean);
+    const Concept& cell = concept_named("marrow_cellularity");
+    CHECK(cell.kind == ValueKind::Coded);
+    CHECK(cell.values == std::vector<std::string>{"normocellular", "hypocellular", "hypercellular"});
+    CHECK(cell.site == Site::Marrow);
+    CHECK(concept_named("marrow_blasts").site == Site::Marrow);
+    CHECK(concept_named("lymphocytes").display == "Absolute lymphocyte count");
+}
+
+TEST_CASE("LOINC 67128-9 is told apart by site", "[bindings]") {
+    const Bindings& b = defaults();
+    CHECK(name_of(b.concept_by_code(kLoinc, "67128-9", Site::Blood)) == "mrd_blood");
+    CHECK(name_of(b.concept_by_code(kLoinc, "67128-9", Site::Marrow)) == "mrd_marrow");
+    // Without a site, or with a site neither concept has, the code is ambiguous.
+    CHECK_FALSE(b.concept_by_code(kLoinc, "67128-9", Site::Any));
+    CHECK_FALSE(b.concept_by_code(kLoinc, "67128-9", Site::Csf));
+    // Local codes name the specimen themselves: the site does not matter.
+    CHECK(name_of(b.concept_by_code(kLocal, "mrd-flow-pb", Site::Any)) == "mrd_blood");
+    CHECK(name_of(b.concept_by_code(kLocal, "mrd-flow-bm", Site::Blood)) == "mrd_marrow");
+    // Unshared codes ignore the site.
+    CHECK(name_of(b.concept_by_code(kLoinc, "731-0", Site::Marrow)) == "lymphocytes");
+    CHECK(concept_named("mrd_blood").site == Site::Blood);
+    CHECK(concept_named("mrd_marrow").site == Site::Marrow);
+}
+
+TEST_CASE("drugs, classes and procedures of the default bindings", "[bindings]") {
+    const Bindings& b = defaults();
+    struct Row {
+        const char* code;
+        const char* drug;
+    };
+    for (const Row& r : {Row{"1442981", "ibrutinib"}, Row{"121191", "rituximab"}, Row{"24698", "fludarabine"},
+                         Row{"3002", "cyclophosphamide"}, Row{"1597258", "blinatumomab"}}) {
+        auto i = b.drug_by_code(kRxNorm, r.code);
+        INFO(r.code);
+        REQUIRE(i.has_value());
+        CHECK(b.drugs[*i].name == r.drug);
+    }
+    CHECK_FALSE(b.drug_by_code(kRxNorm, "999999"));
+    // Only the codes of data-contract.md are bound; the rest by name only.
+    std::size_t coded = 0;
+    for (const auto& d : b.drugs) coded += !d.codes.empty();
+    CHECK(coded == 5);
+
+    for (const char* n : {"ibrutinib", "acalabrutinib", "zanubrutinib"}) {
+        INFO(n);
+        CHECK(has_class(drug_named(n), "btk_inhibitor"));
+        CHECK(has_class(drug_named(n), "bcr_inhibitor"));
+        CHECK(has_class(drug_named(n), "cll_therapy"));
+    }
+    for (const char* n : {"idelalisib", "duvelisib"}) {
+        INFO(n);
+        CHECK(has_class(drug_named(n), "pi3k_inhibitor"));
+        CHECK(has_class(drug_named(n), "bcr_inhibitor"));
+        CHECK_FALSE(has_class(drug_named(n), "btk_inhibitor"));
+    }
+    for (const char* n : {"venetoclax", "FCR", "BR", "chlorambucil", "bendamustine", "fludarabine", "rituximab"}) {
+        INFO(n);
+        CHECK_FALSE(has_class(drug_named(n), "bcr_inhibitor"));
+        CHECK(has_class(drug_named(n), "cll_therapy"));
+    }
+    CHECK(has_class(drug_named("FCR"), "cll_chemoimmunotherapy"));
+    CHECK(has_class(drug_named("BR"), "cll_chemoimmunotherapy"));
+    CHECK_FALSE(has_class(drug_named("ibrutinib"), "cll_chemoimmunotherapy"));
+    CHECK(has_class(drug_named("hyper-CVAD"), "all_induction"));
+    CHECK(has_class(drug_named("induction"), "all_induction"));
+    CHECK(has_class(drug_named("blinatumomab"), "all_therapy"));
+    CHECK(has_class(drug_named("blinatumomab"), "antileukemic"));
+    CHECK(has_class(drug_named("vincristine"), "all_induction"));
+    // Names match without regard to case.
+    CHECK(drug_named("fcr").name == "FCR");
+    CHECK(drug_named("Ibrutinib").name == "ibrutinib");
+    CHECK_FALSE(b.drug_by_name("aspirin"));
+
+    REQUIRE(b.procedure_codes.size() == 1);
+    CHECK(b.procedure_codes[0].system == "http://snomed.info/sct");
+    CHECK(b.procedure_codes[0].code == "367336001");
+    CHECK(b.class_by_name("bcr_inhibitor").has_value());
+    CHECK_FALSE(b.class_by_name("kinase_inhibitor"));
+    auto names = b.class_names();
+    CHECK(std::find(names.begin(), names.end(), "pi3k_inhibitor") != names.end());
+}
+
+TEST_CASE("default_bindings_path honours CRIT_BINDINGS", "[bindings]") {
+    const char* old = std::getenv("CRIT_BINDINGS");
+    std::string saved = old ? old : "";
+    ::unsetenv("CRIT_BINDINGS");
+    CHECK(default_bindings_path() == CRIT_SOURCE_DIR "/bindings/default.yaml");
+    ::setenv("CRIT_BINDINGS", "/site/bindings.yaml", 1);
+    CHECK(default_bindings_path() == "/site/bindings.yaml");
+    if (old) ::setenv("CRIT_BINDINGS", saved.c_str(), 1);
+    else ::unsetenv("CRIT_BINDINGS");
+}
+
+TEST_CASE("index() builds the lookups of hand-made bindings", "[bindings]") {
+    Bindings b;
+    Concept a;
+    a.name = "alpha";
+    a.codes = {{"sys", "1"}};
+    Concept m1;
+    m1.name = "mrd_b";
+    m1.site = Site::Blood;
+    m1.codes = {{"sys", "shared"}};
+    Concept m2;
+    m2.name = "mrd_any";
+    m2.codes = {{"sys", "shared"}};
+    b.concepts = {a, m1, m2};
+    b.classes = {{"c1", "Class one"}};
+    b.drugs = {{"Drug", {{"rx", "42"}}, {0}}};
+    b.index();
+    CHECK(b.concept_by_name("alpha") == ConceptId{0});
+    CHECK_FALSE(b.concept_by_name("beta"));
+    CHECK(b.concept_by_code("sys", "1") == ConceptId{0});
+    // Exact site first, then the concept without a site.
+    CHECK(b.concept_by_code("sys", "shared", Site::Blood) == ConceptId{1});
+    CHECK(b.concept_by_code("sys", "shared", Site::Marrow) == ConceptId{2});
+    CHECK(b.concept_by_code("sys", "shared", Site::Any) == ConceptId{2});
+    CHECK(b.class_by_name("c1") == ClassId{0});
+    CHECK(b.drug_by_code("rx", "42") == std::size_t{0});
+    CHECK(b.drug_by_name("drug") == std::size_t{0});
+    CHECK(b.concept_names() == std::vector<std::string>{"alpha", "mrd_b", "mrd_any"});
+}
+
+TEST_CASE("malformed YAML gives one located diagnostic", "[bindings]") {
+    std::string path = write_temp("broken.yaml",
+                                  "concepts:\n"
+                                  "  lymphocytes:\n"
+                                  "    kind: quantity\n"
+                                  "    units: [10*9/L, /uL\n"
+                                  "classes: {}\n");
+    Diagnostics d;
+    CHECK_FALSE(load_bindings(path, d));
+    REQUIRE(d.items().size() == 1);
+    const auto& x = d.items()[0];
+    CHECK(x.code == DiagCode::Bindings);
+    CHECK(x.span.valid());
+    CHECK(x.span.file->name() == path);
+    CHECK(x.span.line() >= 4);
+    CHECK(x.message.find("malformed YAML") != std::string::npos);
+    std::string shown = render(d);
+    CHECK(shown.find(path + ":" + std::to_string(x.span.line()) + ":") != std::string::npos);
+    CHECK(shown.find("error[bindings]") != std::string::npos);
+}
+
+TEST_CASE("a missing bindings file is an io error", "[bindings]") {
+    Diagnostics d;
+    CHECK_FALSE(load_bindings("/nonexistent/crit/bindings.yaml", d));
+    REQUIRE(d.items().size() == 1);
+    CHECK(d.items()[0].code == DiagCode::Io);
+    CHECK(d.items()[0].message.find("/nonexistent/crit/bindings.yaml") != std::string::npos);
+}
+
+TEST_CASE("bindings are validated, each error at its line", "[bindings]") {
+    SECTION("a valid minimal file") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n",
+            true);
+        CHECK(d.items().empty());
+    }
+    SECTION("unknown kind") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x:\n"
+            "    kind: quantty\n"
+            "    unit: cm\n");
+        CHECK(mentions(d, "unknown kind `quantty`", 3));
+        CHECK(d.items()[0].suggestion == "quantity");
+    }
+    SECTION("unknown unit") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {unit: furlong}\n"
+            "  y:\n"
+            "    unit: cm\n"
+            "    units: [cm, parsec]\n");
+        CHECK(mentions(d, "unknown unit `furlong`", 2));
+        CHECK(mentions(d, "unknown unit `parsec`", 5));
+    }
+    SECTION("a unit of the wrong dimension") {
+        auto d = load_text(
+            "concepts:\n"
+            "  platelets:\n"
+            "    unit: 10*9/L\n"
+            "    units: [10*9/L, g/L]\n");
+        CHECK(mentions(d, "unit `g/L` is a mass concentration", 4));
+    }
+    SECTION("a quantity without a unit") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: quantity}\n");
+        CHECK(mentions(d, "needs a canonical `unit:`", 2));
+    }
+    SECTION("a coded concept without values") {
+        auto d = load_text(
+            "concepts:\n"
+            "  cellularity:\n"
+            "    kind: coded\n");
+        CHECK(mentions(d, "needs `values:`", 2));
+    }
+    SECTION("duplicate names") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "  x: {kind: boolean}\n"
+            "classes:\n"
+            "  c: {display: C}\n"
+            "drugs:\n"
+            "  Foo: {classes: [c]}\n"
+            "  foo: {classes: [c]}\n");
+        CHECK(mentions(d, "duplicate name `x`", 3));
+        CHECK(mentions(d, "duplicate name `foo`", 8));
+    }
+    SECTION("a class a drug names but no one declares") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "classes:\n"
+            "  btk_inhibitor: {display: BTK}\n"
+            "drugs:\n"
+            "  ibrutinib: {classes: [btk_inhibitr]}\n");
+        CHECK(mentions(d, "class `btk_inhibitr`, which `classes:` does not declare", 6));
+        CHECK(d.items()[0].suggestion == "btk_inhibitor");
+    }
+    SECTION("a shared code needs distinct sites") {
+        auto d = load_text(
+            "concepts:\n"
+            "  a:\n"
+            "    kind: boolean\n"
+            "    codes: [{system: s, code: '1'}]\n"
+            "  b:\n"
+            "    kind: boolean\n"
+            "    codes: [{system: s, code: '1'}]\n");
+        CHECK(mentions(d, "code 1 is bound to both `a` and `b`", 7));
+    }
+    SECTION("a code's site must agree with its concept's") {
+        auto d = load_text(
+            "concepts:\n"
+            "  a:\n"
+            "    kind: boolean\n"
+            "    site: blood\n"
+            "    codes: [{system: s, code: '1', site: marrow}]\n");
+        CHECK(mentions(d, "restricted to site blood", 5));
+    }
+    SECTION("unknown fields and sections, with suggestions") {
+        auto d = load_text(
+            "concepts:\n"
+            "  a: {kind: boolean, dispaly: A}\n"
+            "drgus: {}\n");
+        CHECK(mentions(d, "unknown field `dispaly`", 2));
+        CHECK(mentions(d, "unknown section `drgus`", 3));
+    }
+    SECTION("not a map at all") {
+        auto d = load_text("- just\n- a list\n");
+        CHECK(mentions(d, "a bindings file is a map", 1));
+    }
+}
