@@ -39,6 +39,8 @@ struct kw_not : TAO_PEGTL_KEYWORD( "not" ) {};
 struct kw_unless : TAO_PEGTL_KEYWORD( "unless" ) {};
 struct kw_ever : TAO_PEGTL_KEYWORD( "ever" ) {};
 struct kw_never : TAO_PEGTL_KEYWORD( "never" ) {};
+struct kw_known : TAO_PEGTL_KEYWORD( "known" ) {};
+struct kw_unknown : TAO_PEGTL_KEYWORD( "unknown" ) {};
 struct kw_for : TAO_PEGTL_KEYWORD( "for" ) {};
 struct kw_sustained : TAO_PEGTL_KEYWORD( "sustained" ) {};
 struct kw_within : TAO_PEGTL_KEYWORD( "within" ) {};
@@ -69,7 +71,7 @@ struct kw_decreased : TAO_PEGTL_KEYWORD( "decreased" ) {};
 struct kw_increased : TAO_PEGTL_KEYWORD( "increased" ) {};
 
 // Words that can never be a name (so `a and b` never reads `and` as a unit or a name).
-struct reserved : sor< kw_and, kw_or, kw_not, kw_unless, kw_ever, kw_never, kw_for, kw_sustained, kw_within,
+struct reserved : sor< kw_and, kw_or, kw_not, kw_unless, kw_ever, kw_never, kw_known, kw_unknown, kw_for, kw_sustained, kw_within,
                        kw_after, kw_before, kw_from, kw_over, kw_at, kw_of, kw_first, kw_last, kw_on,
                        kw_is, kw_by, kw_if, kw_else, kw_as, kw_decreased, kw_increased, kw_cite, kw_result,
                        kw_normal, kw_baseline, kw_nadir, kw_treatment, kw_among > {};
@@ -175,7 +177,10 @@ struct temporal_expr : seq< rel_expr, star< sp1, temporal > > {};
 struct not_op : seq< kw_not, sp1, nested< struct prefix_expr > > {};
 struct ever_op : seq< kw_ever, sp1, nested< struct prefix_expr > > {};
 struct never_op : seq< kw_never, sp1, nested< struct prefix_expr > > {};
-struct prefix_expr : sor< not_op, ever_op, never_op, temporal_expr > {};
+// known lymphocytes, unknown CR_marrow: whether the data decide a clause (never unknown itself)
+struct known_op : seq< kw_known, sp1, nested< struct prefix_expr > > {};
+struct unknown_op : seq< kw_unknown, sp1, nested< struct prefix_expr > > {};
+struct prefix_expr : sor< not_op, ever_op, never_op, known_op, unknown_op, temporal_expr > {};
 struct unless_tail : seq< sp1, kw_unless, sp, expect_expr > {};
 struct unless_expr : seq< prefix_expr, opt< unless_tail > > {};
 struct expect_and_operand : seq< unless_expr > {};

@@ -24,7 +24,8 @@ enum class ExprKind : std::uint8_t {
     Change,      // kids: [subject or null, amount]; increase, by_amount, ref
     IsValue,     // kids: [subject or null]; text = label; negated
     Not, Ever, Never,          // kids: [operand]
-    And, Or,                   // kids: operands (n-ary)
+    Known, IsUnknown,          // kids: [operand]: whether the data decide it
+    And, Or,                   // kids: operands (n-ary); Or of dates: the first that has happened
     Unless,                    // kids: [operand, exception]
     Temporal,                  // kids: [operand, date (not for For)]; temporal, dur
     Group,                     // kids: clauses; combinator, count, among_abnormal

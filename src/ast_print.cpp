@@ -59,6 +59,8 @@ std::string dump_expr(const Expr& e) {
         case ExprKind::Not: return "(not " + kid(0) + ")";
         case ExprKind::Ever: return "(ever " + kid(0) + ")";
         case ExprKind::Never: return "(never " + kid(0) + ")";
+        case ExprKind::Known: return "(known " + kid(0) + ")";
+        case ExprKind::IsUnknown: return "(unknown " + kid(0) + ")";
         case ExprKind::And:
         case ExprKind::Or: {
             std::string s = e.kind == ExprKind::And ? "(and" : "(or";
@@ -111,7 +113,8 @@ std::string dump_module(const Module& m) {
     for (const auto& d : m.definitions) out += fmt::format("(define {} {})\n", d.name, dump_expr(*d.value));
     for (const auto& n : m.normals) out += fmt::format("(normal {} {})\n", n.concept_name, dump_expr(*n.expr));
     for (const auto& c : m.criteria) {
-        out += fmt::format("(criterion {}{}", c.name, c.title.empty() ? "" : " " + quote(c.title));
+        out += fmt::format("(criterion {}", c.name);
+        if (!c.title.empty()) out += fmt::format(" {}", quote(c.title));
         for (const auto& ci : c.cites) out += fmt::format(" (cite {})", quote(ci));
         out += fmt::format(" {})\n", dump_expr(*c.body));
     }
@@ -153,6 +156,8 @@ std::string expr_source(const Expr& e) {
         case ExprKind::Not: return "not " + kid(0);
         case ExprKind::Ever: return "ever " + kid(0);
         case ExprKind::Never: return "never " + kid(0);
+        case ExprKind::Known: return "known " + kid(0);
+        case ExprKind::IsUnknown: return "unknown " + kid(0);
         case ExprKind::And:
         case ExprKind::Or: {
             std::string s;

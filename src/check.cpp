@@ -441,11 +441,31 @@ private:
                 if (ctx.baseline_mode) d_.error(DiagCode::TypeMismatch, e.span, "a normal range is judged at baseline; `ever` and `never` do not apply");
                 truth_kid(0, e.kind == ExprKind::Ever ? "the operand of `ever`" : "the operand of `never`");
                 return set(e, Type::Truth);
+            case ExprKind::Known:
+            case ExprKind::IsUnknown: {
+                Type t = expr(*e.kids[0], ctx);
+                if (t != Type::Truth && t != Type::Quantity && t != Type::Unknown)
+                    d_.error(DiagCode::TypeMismatch, e.span,
+                             fmt::format("`{}` takes a clause or a quantity concept; `{}` is {}",
+                                         e.kind == ExprKind::Known ? "known" : "unknown", expr_source(*e.kids[0]), type_name(t)));
+                return set(e, Type::Truth);
+            }
             case ExprKind::And:
-            case ExprKind::Or:
-                for (std::size_t i = 0; i < e.kids.size(); ++i)
+            case ExprKind::Or: {
+                Type first = expr(*e.kids[0], ctx);
+                if (e.kind == ExprKind::Or && first == Type::Date) {
+                    // `therapy.end + 2mo or therapy.start + 2mo`: the first date that has happened.
+                    for (std::size_t i = 1; i < e.kids.size(); ++i) {
+                        Ctx dctx;
+                        expect(*e.kids[i], expr(*e.kids[i], dctx), Type::Date, "an alternative date after `or`");
+                    }
+                    return set(e, Type::Date);
+                }
+                expect(*e.kids[0], first, Type::Truth, e.kind == ExprKind::And ? "an operand of `and`" : "an operand of `or`");
+                for (std::size_t i = 1; i < e.kids.size(); ++i)
                     truth_kid(i, e.kind == ExprKind::And ? "an operand of `and`" : "an operand of `or`");
                 return set(e, Type::Truth);
+            }
             case ExprKind::Unless:
                 truth_kid(0, "the clause before `unless`");
                 truth_kid(1, "the exception after `unless`");

@@ -1,6 +1,7 @@
 #include "compile.hpp"
 
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -226,8 +227,25 @@ private:
                 expr(*e.kids[0]);
                 emit(e.kind == ExprKind::Ever ? Op::EVER : Op::NEVER, e);
                 return;
+            case ExprKind::Known:
+            case ExprKind::IsUnknown:
+                expr(*e.kids[0]);
+                // A quantity is known where a result stands: compare it with "any value".
+                if (e.kids[0]->r.type == Type::Quantity)
+                    emit(Op::CMP, e, static_cast<std::uint8_t>(CmpOp::Ge), 0,
+                         number(-std::numeric_limits<double>::infinity(), "any value"));
+                emit(Op::KNOWN, e, e.kind == ExprKind::IsUnknown ? 1 : 0);
+                return;
             case ExprKind::And:
             case ExprKind::Or:
+                if (e.r.type == Type::Date) {
+                    expr(*e.kids[0]);
+                    for (std::size_t i = 1; i < e.kids.size(); ++i) {
+                        expr(*e.kids[i]);
+                        emit(Op::DATE_ELSE, e);
+                    }
+                    return;
+                }
                 for (const auto& k : e.kids) expr(*k);
                 emit(e.kind == ExprKind::And ? Op::AND : Op::OR, e, 0, static_cast<std::uint16_t>(e.kids.size()));
                 return;

@@ -1,5 +1,7 @@
 #include "explain.hpp"
 
+#include <set>
+
 #include <fmt/format.h>
 
 #include "ast_print.hpp"
@@ -45,6 +47,7 @@ private:
     }
 
     void result(std::size_t i) {
+        expanded_.clear();
         const ResultInfo& r = p_.results[i];
         const ResultValue& v = ev_.results[i];
         const ResultDef& def = p_.module->results[r.def_index];
@@ -75,6 +78,7 @@ private:
 
     void criterion(int index, Day day, bool winner) {
         const Criterion& c = p_.module->criteria[index];
+        expanded_.insert(index);
         const Value& v = ev_.slots[p_.criterion_item[index]];
         DateVal first = first_met(v.t, ev_.domain);
         std::string held = first.state == DateVal::State::Known ? "held from " + format_day(first.day)
@@ -87,6 +91,16 @@ private:
         Day at = winner && first.state == DateVal::State::Known ? first.day : day;
         out_ += fmt::format("      on {}:\n", format_day(at));
         clause(*c.body, at, 3);
+    }
+
+    // A criterion named inside a clause: its citation and body, once per result.
+    void expand(int index, Day d, int depth) {
+        if (!expanded_.insert(index).second) return;
+        const Criterion& c = p_.module->criteria[index];
+        std::string pad(2 * depth, ' ');
+        out_ += fmt::format("{}{} [{}]{}\n", pad, c.name, line_of(c.name_span),
+                            c.cites.empty() ? "" : "  cite: " + c.cites.front());
+        clause(*c.body, d, depth + 1);
     }
 
     std::string evidence(const Expr& subject, Day d) const {
@@ -134,16 +148,16 @@ private:
                 break;
             case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d); break;
             case ExprKind::Name:
-                if (e.r.ref == Expr::Resolved::Ref::Concept) {
-                    ev = latest_value(e.r.subject_concept, d);
-                } else if (e.r.ref == Expr::Resolved::Ref::Criterion)
-                    ev = fmt::format("criterion at line {}", p_.module->criteria[e.r.index].name_span.line());
+                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = latest_value(e.r.subject_concept, d);
                 break;
             default: break;
         }
         if (e.kind == ExprKind::Group && !e.cites.empty()) text += "  (cite: " + e.cites.front() + ")";
         out_ += fmt::format("{}{}  {}   [{}]{}\n", pad, mark(tr), text, where, ev.empty() ? "" : "\n" + pad + "           " + ev);
         switch (e.kind) {
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Criterion) expand(e.r.index, d, depth + 1);
+                break;
             case ExprKind::And:
             case ExprKind::Or:
             case ExprKind::Group:
@@ -187,6 +201,7 @@ private:
                     DateVal f = first_met(v->t, ev_.domain);
                     out_ += fmt::format("{}  `{}` first held: {}\n", pad, expr_source(*e.kids[0]),
                                         f.state == DateVal::State::Known ? format_day(f.day) : f.state == DateVal::State::Never ? "never" : "unknown");
+                    clause(*e.kids[0], f.state == DateVal::State::Known ? f.day : d, depth + 1);
                 }
                 break;
             }
@@ -198,6 +213,7 @@ private:
     const Timeline& t_;
     const Evaluation& ev_;
     std::vector<const Value*> by_node_;
+    std::set<int> expanded_;
     std::string out_;
 };
 

@@ -99,7 +99,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     if (format == "table") {
         EvalContext ctx;
         for (const auto& t : data.patients) table.add(evaluate(p, t, as_of, ctx));
-        std::cout << table.render();
+        std::cout << table.render() << std::flush;
     } else {
         std::vector<std::thread> threads;
         std::size_t n = data.patients.size(), chunk = (n + jobs - 1) / std::max(1u, jobs);
@@ -107,6 +107,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
         for (auto& th : threads) th.join();
         if (format == "csv") std::cout << csv_header(p);
         for (const auto& line : out) std::cout << line;
+        std::cout.flush();
     }
     summarize(data, data.patients.size());
     if (data_diags.has_errors()) return 2;

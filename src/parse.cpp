@@ -27,7 +27,8 @@ using selector = pt::selector<
         g::first_of_list, g::first_item, g::else_label, g::choice_list, g::choice, g::definition, g::criterion,
         g::criterion_title, g::group_clause, g::expr_clause, g::all_of, g::any_of, g::none_of, g::at_least_of,
         g::among_abnormal, g::t_for, g::t_within, g::t_at_least, g::t_after, g::t_before, g::t_from, g::t_at,
-        g::expr, g::or_expr, g::and_expr, g::unless_expr, g::not_op, g::ever_op, g::never_op, g::temporal_expr,
+        g::expr, g::or_expr, g::and_expr, g::unless_expr, g::not_op, g::ever_op, g::never_op, g::known_op,
+        g::unknown_op, g::temporal_expr,
         g::subject_relation, g::relation_only, g::compare, g::change, g::is_value, g::arith, g::plus_dur,
         g::minus_dur, g::first_of, g::last_of, g::postfix, g::on_class, g::treatment_of>>;
 
@@ -127,10 +128,13 @@ public:
             e->kids.push_back(expr(*child(n, 1)));
             return e;
         }
-        if (n.is_type<g::not_op>() || n.is_type<g::ever_op>() || n.is_type<g::never_op>()) {
-            auto e = make(n.is_type<g::not_op>()    ? ExprKind::Not
-                          : n.is_type<g::ever_op>() ? ExprKind::Ever
-                                                    : ExprKind::Never,
+        if (n.is_type<g::not_op>() || n.is_type<g::ever_op>() || n.is_type<g::never_op>() ||
+            n.is_type<g::known_op>() || n.is_type<g::unknown_op>()) {
+            auto e = make(n.is_type<g::not_op>()     ? ExprKind::Not
+                          : n.is_type<g::ever_op>()  ? ExprKind::Ever
+                          : n.is_type<g::never_op>() ? ExprKind::Never
+                          : n.is_type<g::known_op>() ? ExprKind::Known
+                                                     : ExprKind::IsUnknown,
                           n);
             e->kids.push_back(expr(*child(n, 0)));
             return e;

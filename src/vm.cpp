@@ -159,6 +159,17 @@ struct Machine {
                 peek().t.swap(out);
                 return;
             }
+            case Op::KNOWN:
+                for (auto& s : peek().t)
+                    s.v = (s.v == Truth::Unknown) == (in.x != 0) ? Truth::Met : Truth::NotMet;
+                normalize(peek().t);
+                return;
+            case Op::DATE_ELSE: {
+                DateVal b = peek().d;
+                pop();
+                if (peek().d.state == DateVal::State::Never) peek().d = b;
+                return;
+            }
             case Op::EVER:
             case Op::NEVER: {
                 TruthSeries out;
