@@ -44,6 +44,10 @@ enum class RefPoint : std::uint8_t { Baseline, Nadir };
 // What an expression denotes, once checked.
 enum class Type : std::uint8_t { Unknown, Truth, Quantity, Date, Episode, Coded };
 
+// Dates every patient has (Ref::Builtin names).
+enum class PatientDate : std::uint8_t { Diagnosis, Birth };
+inline constexpr const char* kPatientDateNames[] = {"diagnosis", "birth"};
+
 const char* cmp_name(CmpOp op);
 const char* temporal_name(TemporalKind k);
 const char* type_name(Type t);
@@ -74,8 +78,8 @@ struct Expr {
     // Filled by the checker.
     struct Resolved {
         Type type = Type::Unknown;
-        enum class Ref : std::uint8_t { None, Concept, Criterion, Definition } ref = Ref::None;
-        int index = -1;           // concept id, criterion index or definition index
+        enum class Ref : std::uint8_t { None, Concept, Criterion, Definition, Builtin } ref = Ref::None;
+        int index = -1;           // concept id, criterion or definition index, or PatientDate
         Dimension dim = Dimension::None;
         double canonical = 0;     // Quantity literal in canonical units
         int code = -1;            // IsValue: index into the concept's values

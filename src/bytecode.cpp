@@ -97,6 +97,7 @@ bool verify(const Program& p, Diagnostics& diags) {
                 else if (o.kind == "const") ok = v < p.consts.size();
                 else if (o.kind == "cmp") ok = v < 6;
                 else if (o.kind == "window") ok = v < 6;
+                else if (o.kind == "patient") ok = v < 2;
                 else if (o.kind == "change") ok = (v >> 4) < 6;
                 else if (o.kind == "code") ok = in.a < p.bindings->concepts.size() && v < p.bindings->concepts[in.a].values.size();
                 if (!ok) fail(pc, fmt::format("{} operand {}={} out of range", op_info(in.op).name, o.field, v));
@@ -134,6 +135,7 @@ static std::string operand_text(const Program& p, const Instr& in, const Operand
     if (o.kind == "const") return p.consts[v].display;
     if (o.kind == "cmp") return kCmpNames[v];
     if (o.kind == "window") return kWindowNames[v];
+    if (o.kind == "patient") return kPatientDateNames[v];
     if (o.kind == "negate") return v ? "is not" : "is";
     if (o.kind == "abnormal") return v ? "among abnormal at baseline" : "";
     if (o.kind == "code") return p.bindings->concepts[in.a].values[v];
@@ -167,7 +169,7 @@ std::string disassemble(const Program& p) {
                 std::string t = operand_text(p, in, o);
                 if (!t.empty()) notes += (notes.empty() ? "" : ", ") + t;
             }
-            out += fmt::format("{:04} {} {:<11}{:<16}{}\n", pc, where, op_info(in.op).name, ops,
+            out += fmt::format("{:04} {} {:<13}{:<16}{}\n", pc, where, op_info(in.op).name, ops,
                                notes.empty() ? "" : "; " + notes);
         }
     }

@@ -75,6 +75,7 @@ private:
         auto v = b_.concept_names();
         for (const auto& [n, i] : defs_) v.push_back(n);
         for (const auto& [n, i] : crits_) v.push_back(n);
+        v.insert(v.end(), std::begin(kPatientDateNames), std::end(kPatientDateNames));
         return v;
     }
 
@@ -195,6 +196,12 @@ private:
             return set(e, Type::Truth);
         }
         if (auto c = b_.concept_by_name(e.text)) return concept_ref(e, *c);
+        for (int i = 0; i < 2; ++i)
+            if (e.text == kPatientDateNames[i]) {
+                e.r.ref = Expr::Resolved::Ref::Builtin;
+                e.r.index = i;
+                return set(e, Type::Date);
+            }
         auto& diag = d_.error(DiagCode::UnknownName, e.span,
                               fmt::format("unknown name `{}`: not a criterion or definition in this file, nor a concept in the bindings",
                                           e.text));

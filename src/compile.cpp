@@ -297,6 +297,7 @@ private:
             case Expr::Resolved::Ref::Definition:
                 emit(Op::SLOT, e, 0, static_cast<std::uint16_t>(def_slot(e.r.index)));
                 return;
+            case Expr::Resolved::Ref::Builtin: emit(Op::PATIENT_DATE, e, 0, static_cast<std::uint16_t>(e.r.index)); return;
             case Expr::Resolved::Ref::None: return;
         }
     }

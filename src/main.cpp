@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "driver.hpp"
 #include "explain.hpp"
@@ -71,8 +72,24 @@ void summarize(const LoadResult& data, std::size_t evaluated) {
                                  r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")");
 }
 
+// Every rejected record as a JSON line: file, line, path, patient, reason, detail.
+bool write_rejects(const std::string& path, const std::vector<Rejection>& rejects) {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f) {
+        std::cerr << fmt::format("crit: cannot write {}\n", path);
+        return false;
+    }
+    for (const auto& r : rejects) {
+        nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
+                                 {"patient", r.patient_id}, {"reason", r.reason}, {"detail", r.detail}};
+        std::fputs((j.dump() + "\n").c_str(), f);
+    }
+    return std::fclose(f) == 0;
+}
+
 int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& as_of_text,
-            const std::string& format, const std::string& bindings, unsigned jobs, bool strict) {
+            const std::string& format, const std::string& bindings, unsigned jobs, bool strict,
+            const std::string& rejects_path) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
     auto c = compile_file(rules, d, CompileOptions{bindings, ""});
@@ -110,6 +127,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
         std::cout.flush();
     }
     summarize(data, data.patients.size());
+    if (!rejects_path.empty() && !write_rejects(rejects_path, data.rejections)) return 2;
     if (data_diags.has_errors()) return 2;
     if (strict && !data.rejections.empty()) return 2;
     return 0;
@@ -162,6 +180,8 @@ int main(int argc, char** argv) {
     run->add_option("--format", format, "json | csv | table")->check(CLI::IsMember({"json", "csv", "table"}));
     run->add_option("--jobs,-j", jobs, "threads");
     run->add_flag("--strict", strict, "exit 2 if any record is rejected");
+    std::string rejects;
+    run->add_option("--rejects", rejects, "write every rejected record as a JSON line to this file");
 
     auto* expl = app.add_subcommand("explain", "explain one patient's results: clauses, dates, data points, citations");
     expl->add_option("--rules", rules, "criteria file")->required();
@@ -187,7 +207,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (check->parsed()) return cmd_check(files, bindings, dump);
-        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict);
+        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
         if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
         if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);

@@ -53,7 +53,11 @@ void constant_series(Truth v, const Domain& dom, TruthSeries& out) {
 Interval interval_of(const Observation& o) {
     constexpr double inf = std::numeric_limits<double>::infinity();
     switch (o.comparator) {
-        case Comparator::Eq: return {o.value, o.value, false, false};
+        case Comparator::Eq:
+            // Below the assay's detection limit a result only says "less than the limit":
+            // "not detected" by an assay sensitive to 0.1% does not show < 0.01%.
+            if (o.detection_limit > 0 && o.value < o.detection_limit) return {0, o.detection_limit, false, true};
+            return {o.value, o.value, false, false};
         case Comparator::Lt: return {0, o.value, false, true};
         case Comparator::Le: return {0, o.value, false, false};
         case Comparator::Gt: return {o.value, inf, true, false};

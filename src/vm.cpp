@@ -164,6 +164,11 @@ struct Machine {
                     s.v = (s.v == Truth::Unknown) == (in.x != 0) ? Truth::Met : Truth::NotMet;
                 normalize(peek().t);
                 return;
+            case Op::PATIENT_DATE: {
+                const auto& d = in.a == static_cast<int>(PatientDate::Diagnosis) ? t.diagnosis_date : t.birth_date;
+                push('D').d = d ? DateVal::known(*d) : DateVal::unknown();
+                return;
+            }
             case Op::DATE_ELSE: {
                 DateVal b = peek().d;
                 pop();
