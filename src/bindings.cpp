@@ -324,7 +324,7 @@ private:
                 error(v.IsNull() ? key : v, fmt::format("{} must be a map with `kind`, `codes`, ...", what));
                 return;
             }
-            check_fields(v, {"display", "kind", "unit", "units", "values", "codes", "site", "valid_for"},
+            check_fields(v, {"display", "kind", "unit", "units", "values", "codes", "site", "valid_for", "persistent"},
                          what.c_str());
             Concept c;
             c.name = name;
@@ -388,6 +388,12 @@ private:
                     else
                         c.valid_for = *d;
                 }
+            }
+            if (v["persistent"]) {
+                if (auto s = scalar(v["persistent"], "`persistent`"); s && (*s == "true" || *s == "false"))
+                    c.persistent = *s == "true";
+                else
+                    error(v["persistent"], "`persistent` is true or false");
             }
             if (b_.concepts.size() >= 0xFFFF) {
                 error(key, "too many concepts");

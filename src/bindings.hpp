@@ -37,6 +37,7 @@ struct Concept {
     std::vector<Code> codes;                // codes that denote this concept
     Site site = Site::Any;                  // required specimen site, when the code alone is ambiguous
     std::optional<Duration> valid_for;      // how long one result stands (default: the rule file's hold)
+    bool persistent = false;                // a fixed property (e.g. BCR::ABL1 of the clone): stands through treatment
 };
 
 struct Drug {

@@ -430,6 +430,24 @@ private:
         return Type::Truth;
     }
 
+    // `A and B for 4wk` qualifies B only; readers often take it for the whole clause.
+    void qualifier_scope(const Expr& e) {
+        const Expr& last = *e.kids.back();
+        if (last.kind != ExprKind::Temporal || last.span.file == nullptr) return;
+        std::string_view text = last.span.file->text();
+        std::size_t i = last.span.begin;
+        while (i > 0 && text[i - 1] == ' ') --i;
+        if (i > 0 && text[i - 1] == '(') return;  // already explicit: `A and (B for 4wk)`
+        std::string q = expr_source(last);
+        std::string operand = expr_source(*last.kids[0]);
+        auto& diag = d_.warning(DiagCode::QualifierScope, last.span,
+                                fmt::format("`{}` applies only to `{}`, not to the whole `{}`",
+                                            q.substr(operand.size() + 1), operand, e.kind == ExprKind::And ? "and" : "or"));
+        diag.notes.push_back(fmt::format("write `({}) {}` to qualify the whole clause, or `... {} ({})` to keep this meaning without the warning",
+                                         expr_source(e).substr(0, expr_source(e).size() - q.size() + operand.size()),
+                                         q.substr(operand.size() + 1), e.kind == ExprKind::And ? "and" : "or", q));
+    }
+
     Type expr(Expr& e, Ctx& ctx) {
         auto truth_kid = [&](std::size_t i, const char* what) {
             Type t = expr(*e.kids[i], ctx);
@@ -471,6 +489,7 @@ private:
                 expect(*e.kids[0], first, Type::Truth, e.kind == ExprKind::And ? "an operand of `and`" : "an operand of `or`");
                 for (std::size_t i = 1; i < e.kids.size(); ++i)
                     truth_kid(i, e.kind == ExprKind::And ? "an operand of `and`" : "an operand of `or`");
+                qualifier_scope(e);
                 return set(e, Type::Truth);
             }
             case ExprKind::Unless:

@@ -112,13 +112,15 @@ Truth compare(const Interval& v, CmpOp op, double k) {
 namespace {
 // Calls f(first_obs_index_of_day_group_last, from, to) for each standing result, clipped to dom.
 template <typename F>
-void standing(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, F&& f) {
+void standing(const Observation* begin, const Observation* end, Standing st, const Domain& dom, F&& f) {
     for (const Observation* o = begin; o != end; ++o) {
         const Observation* next = o + 1;
         if (next != end && next->day == o->day) continue;  // same day: the last record wins
         Day from = o->day;
-        Day to = add(o->day, hold) - 1;
+        Day to = add(o->day, st.hold) - 1;
         if (next != end) to = std::min(to, next->day - 1);
+        auto cut = std::upper_bound(st.cuts.begin(), st.cuts.end(), o->day);
+        if (cut != st.cuts.end()) to = std::min(to, *cut - 1);
         from = std::max(from, dom.lo);
         to = std::min(to, dom.hi);
         if (from <= to) f(o, from, to);
@@ -163,32 +165,32 @@ void put_merge(std::vector<Seg>& out, Day from, Day to, const Seg& seg, const Se
 }
 }  // namespace
 
-void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Duration hold,
+void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Standing st,
                     const Domain& dom, QuantSeries& out) {
     out.clear();
     QSeg gap{0, false, {}, 0};
-    standing(begin, end, hold, dom, [&](const Observation* o, Day from, Day to) {
+    standing(begin, end, st, dom, [&](const Observation* o, Day from, Day to) {
         QSeg s{0, true, interval_of(*o), base_index + static_cast<std::uint32_t>(o - begin)};
         put_merge(out, from, to, s, gap, dom);
     });
     finish(out, gap, dom);
 }
 
-void build_boolean(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, TruthSeries& out) {
+void build_boolean(const Observation* begin, const Observation* end, Standing st, const Domain& dom, TruthSeries& out) {
     out.clear();
     TSeg gap{0, Truth::Unknown};
-    standing(begin, end, hold, dom, [&](const Observation* o, Day from, Day to) {
+    standing(begin, end, st, dom, [&](const Observation* o, Day from, Day to) {
         put_merge(out, from, to, TSeg{0, o->value != 0 ? Truth::Met : Truth::NotMet}, gap, dom);
     });
     finish(out, gap, dom);
     normalize(out);
 }
 
-void build_coded(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, int code,
+void build_coded(const Observation* begin, const Observation* end, Standing st, const Domain& dom, int code,
                  bool negate, TruthSeries& out) {
     out.clear();
     TSeg gap{0, Truth::Unknown};
-    standing(begin, end, hold, dom, [&](const Observation* o, Day from, Day to) {
+    standing(begin, end, st, dom, [&](const Observation* o, Day from, Day to) {
         bool eq = static_cast<int>(o->value) == code;
         put_merge(out, from, to, TSeg{0, eq != negate ? Truth::Met : Truth::NotMet}, gap, dom);
     });

@@ -21,10 +21,16 @@ Truth compare(const Interval& v, CmpOp op, double k);
 
 // Results of one concept as a series: each stands from its day until the next
 // result, but at most `hold`; elsewhere unknown. Same-day results: the last wins.
-void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Duration hold,
+// A result also stops standing when a new course of treatment starts after its day
+// (`cuts`: sorted start days; empty for persistent concepts): it described the patient before.
+struct Standing {
+    Duration hold;
+    std::span<const Day> cuts;
+};
+void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Standing st,
                     const Domain& dom, QuantSeries& out);
-void build_boolean(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, TruthSeries& out);
-void build_coded(const Observation* begin, const Observation* end, Duration hold, const Domain& dom, int code,
+void build_boolean(const Observation* begin, const Observation* end, Standing st, const Domain& dom, TruthSeries& out);
+void build_coded(const Observation* begin, const Observation* end, Standing st, const Domain& dom, int code,
                  bool negate, TruthSeries& out);
 void compare_series(const QuantSeries& q, CmpOp op, double k, TruthSeries& out);
 

@@ -29,7 +29,13 @@ struct Machine {
     Value& peek(std::size_t from_top = 0) { return stack[top - 1 - from_top]; }
     void pop(std::size_t n = 1) { top -= n; }
 
-    Duration hold_of(ConceptId c) const { return p.bindings->concepts[c].valid_for.value_or(p.hold); }
+    std::vector<Day> cuts;  // start days of treatment courses (bound drugs), sorted
+
+    Standing standing_of(ConceptId c) const {
+        const Concept& k = p.bindings->concepts[c];
+        if (k.persistent) return Standing{k.valid_for.value_or(p.hold), {}};
+        return Standing{k.valid_for.value_or(p.hold), cuts};
+    }
     std::uint32_t obs_base(ConceptId c) const {
         auto [b, e] = t.series(c);
         return b ? static_cast<std::uint32_t>(b - t.observations.data()) : 0;
@@ -73,7 +79,7 @@ struct Machine {
             case Op::LOAD_Q: {
                 auto [b, e] = t.series(in.a);
                 Value& v = push('Q');
-                build_quantity(b, e, obs_base(in.a), hold_of(in.a), dom, v.q);
+                build_quantity(b, e, obs_base(in.a), standing_of(in.a), dom, v.q);
                 return;
             }
             case Op::LOAD_BASE: {
@@ -86,12 +92,12 @@ struct Machine {
             }
             case Op::LOAD_BOOL: {
                 auto [b, e] = t.series(in.a);
-                build_boolean(b, e, hold_of(in.a), dom, push('T').t);
+                build_boolean(b, e, standing_of(in.a), dom, push('T').t);
                 return;
             }
             case Op::IS_CODE: {
                 auto [b, e] = t.series(in.a);
-                build_coded(b, e, hold_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push('T').t);
+                build_coded(b, e, standing_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push('T').t);
                 return;
             }
             case Op::CMP: {
@@ -288,8 +294,12 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     Day lo = std::min(t.first_day().value_or(hi), hi);
     ev.domain = Domain{lo, hi};
     if (ev.slots.size() != p.items.size()) ev.slots.resize(p.items.size());
-    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain};
+    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, {}, false};
     m.ev_trace = ctx.trace;
+    for (const auto& tr : t.treatments)
+        if (!tr.classes.empty()) m.cuts.push_back(tr.start);
+    std::sort(m.cuts.begin(), m.cuts.end());
+    m.cuts.erase(std::unique(m.cuts.begin(), m.cuts.end()), m.cuts.end());
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
     ev.baseline_day = m.baseline_day();
     decide_results(p, ev);
