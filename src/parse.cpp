@@ -430,6 +430,28 @@ private:
     Diagnostics& diags_;
 };
 
+// Depth and width of an expression tree, measured without recursion.
+bool within_bounds(const Expr& root, Diagnostics& diags) {
+    std::vector<std::pair<const Expr*, int>> todo{{&root, 1}};
+    while (!todo.empty()) {
+        auto [e, depth] = todo.back();
+        todo.pop_back();
+        if (depth > kMaxExprDepth) {
+            diags.error(DiagCode::TooDeep, e->span,
+                        fmt::format("this clause is nested more than {} levels deep; split it into named criteria", kMaxExprDepth));
+            return false;
+        }
+        if (e->kids.size() > kMaxOperands) {
+            diags.error(DiagCode::TooDeep, e->span,
+                        fmt::format("this clause has {} operands; at most {} are allowed", e->kids.size(), kMaxOperands));
+            return false;
+        }
+        for (const auto& k : e->kids)
+            if (k) todo.push_back({k.get(), depth + 1});
+    }
+    return true;
+}
+
 bool starts_item(std::string_view line) {
     return !line.empty() && line[0] != ' ' && line[0] != '\t' && line[0] != '#' && line[0] != '\r';
 }
@@ -465,6 +487,11 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
             }
         }
     }
+    if (starts.size() > kMaxItems) {
+        diags.error(DiagCode::TooDeep, Span{src.get(), 0, 0},
+                    fmt::format("file has {} top-level items; at most {} are allowed", starts.size(), kMaxItems));
+        return m;
+    }
     for (std::size_t i = 0; i < starts.size(); ++i) {
         std::uint32_t begin = src->offset_of(starts[i], 1);
         std::uint32_t end = i + 1 < starts.size() ? src->offset_of(starts[i + 1], 1) : static_cast<std::uint32_t>(text.size());
@@ -480,6 +507,17 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
             diags.error(DiagCode::Syntax, Span{src.get(), off, off + 1}, std::string(e.message()));
         }
     }
+    // Later stages recurse over expressions: drop the items that exceed the bounds.
+    auto ok = [&](const ExprPtr& e) { return !e || within_bounds(*e, diags); };
+    std::erase_if(m->criteria, [&](const Criterion& c) { return !ok(c.body); });
+    std::erase_if(m->definitions, [&](const Definition& d) { return !ok(d.value); });
+    std::erase_if(m->normals, [&](const NormalDef& n) { return !ok(n.expr); });
+    std::erase_if(m->results, [&](const ResultDef& r) {
+        bool good = ok(r.value);
+        for (const auto& c : r.choices) good = good && ok(c.cond);
+        return !good;
+    });
+    if (m->baseline && !ok(m->baseline->anchor)) m->baseline.reset();
     return m;
 }
 

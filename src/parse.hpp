@@ -12,7 +12,11 @@ namespace crit {
 // Returns the module with every item that parsed; diags holds the syntax errors.
 std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags);
 
-// Largest criteria file accepted (hostile-input bound).
+// Hostile-input bounds: the largest file, the deepest expression tree (every later
+// stage recurses over the tree), and the widest `and`/`or`/block (16-bit operands).
 inline constexpr std::size_t kMaxSourceBytes = 4u << 20;
+inline constexpr int kMaxExprDepth = 64;
+inline constexpr std::size_t kMaxOperands = 1000;
+inline constexpr std::size_t kMaxItems = 5000;
 
 }  // namespace crit
