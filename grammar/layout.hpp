@@ -74,7 +74,7 @@ struct block {
         layout.indents.push_back(k);
         for (;;) {
             in.bump_in_this_line(k);
-            if (!Control<Item>::template match<A, pegtl::rewind_mode::required, Action, Control>(in, st...))
+            if (!pegtl::match<Item, A, pegtl::rewind_mode::required, Action, Control>(in, st...))
                 throw pegtl::parse_error("expected a clause, 'cite \"...\"' or a nested block here", in);
             std::size_t j = next_indent(in);
             if (j == std::string::npos || j < k) break;
@@ -118,7 +118,8 @@ struct nested {
             std::size_t& n;
             ~Guard() { --n; }
         } guard{layout.nest};
-        return Control<Rule>::template match<A, M, Action, Control>(in, st...);
+        // The free match() runs the control hooks (must_if raises, parse-tree nodes).
+        return pegtl::match<Rule, A, M, Action, Control>(in, st...);
     }
 };
 

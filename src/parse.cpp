@@ -15,10 +15,21 @@ namespace g = crit::grammar;
 namespace pegtl = tao::pegtl;
 namespace pt = tao::pegtl::parse_tree;
 
+// Every commit point (`expect_*`). They must be selected: PEGTL 3.2's parse-tree
+// control drops failure() for unselected inner rules, and with it must_if's error.
+// flatten() splices them back out before the AST is built.
+#define CRIT_EXPECT_RULES                                                                                          \
+    g::expect_line_end, g::expect_name, g::expect_string, g::expect_string_close, g::expect_integer,               \
+        g::expect_duration, g::expect_label, g::expect_cmp_op, g::expect_expr, g::expect_paren_close,              \
+        g::expect_kw_class, g::expect_operand, g::expect_from, g::expect_ref_point, g::expect_date,                \
+        g::expect_within_anchor, g::expect_and_operand, g::expect_or_operand, g::expect_block_colon,               \
+        g::expect_block, g::expect_baseline_rhs, g::expect_normal_body, g::expect_first_item, g::expect_equals,    \
+        g::expect_result_value, g::expect_criterion_body, g::expect_top_item
+
 // The rules that become parse-tree nodes; everything else is folded away.
 template <typename Rule>
 using selector = pt::selector<
-    Rule,
+    Rule, pt::remove_content::on<CRIT_EXPECT_RULES>,
     pt::store_content::on<
         g::name, g::string_body, g::number, g::integer, g::date_lit, g::duration, g::unit, g::label, g::cmp_op,
         g::change_dir, g::change_by, g::ref_point, g::field, g::quantity, g::is_not, g::within_anchor,
@@ -35,6 +46,24 @@ using selector = pt::selector<
 namespace {
 
 using Node = pt::node;
+
+template <typename... Rules>
+bool is_any(const Node& n, pegtl::type_list<Rules...>) {
+    return (n.is_type<Rules>() || ...);
+}
+
+// Splices the commit-point nodes out, leaving their children in place.
+void flatten(Node& n) {
+    std::vector<std::unique_ptr<Node>> kids;
+    for (auto& c : n.children) {
+        flatten(*c);
+        if (is_any(*c, pegtl::type_list<CRIT_EXPECT_RULES>{}))
+            for (auto& cc : c->children) kids.push_back(std::move(cc));
+        else
+            kids.push_back(std::move(c));
+    }
+    n.children = std::move(kids);
+}
 
 class Builder {
 public:
@@ -499,8 +528,13 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
         g::Layout layout;
         try {
             auto root = pt::parse<g::item_file, selector, pegtl::nothing, g::control>(in, layout);
-            if (root)
+            if (root) {
+                flatten(*root);
                 for (const auto& c : root->children) b.item(*c);
+            } else {
+                diags.error(DiagCode::Syntax, Span{src.get(), begin, begin + 1},
+                            "this line does not start a criterion, definition, result or header");
+            }
         } catch (const pegtl::parse_error& e) {
             const auto& p = e.positions().front();
             auto off = static_cast<std::uint32_t>(p.byte);
