@@ -119,8 +119,9 @@ void standing(const Observation* begin, const Observation* end, Standing st, con
         Day from = o->day;
         Day to = add(o->day, st.hold) - 1;
         if (next != end) to = std::min(to, next->day - 1);
+        // It still describes the patient on the day the new course starts (pre-dose).
         auto cut = std::upper_bound(st.cuts.begin(), st.cuts.end(), o->day);
-        if (cut != st.cuts.end()) to = std::min(to, *cut - 1);
+        if (cut != st.cuts.end()) to = std::min(to, *cut);
         from = std::max(from, dom.lo);
         to = std::min(to, dom.hi);
         if (from <= to) f(o, from, to);
@@ -222,7 +223,17 @@ std::optional<Interval> change_of(const Interval& v, const Interval& ref, const 
         else c = {ref.lo - v.hi, ref.hi - v.lo, false, false};
         return c;
     }
-    if (!(ref.lo > 0)) return std::nullopt;  // relative change from zero (or an open "<x") is undefined
+    if (ref.lo == 0 && ref.hi == 0 && !ref.hi_open) {
+        // From exactly zero (a spleen not palpable): staying at zero is no change, anything
+        // above it is an unbounded increase (a new finding); in between is unknown.
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        bool zero = v.lo == 0 && v.hi == 0 && !v.hi_open;
+        bool above = v.lo > 0 || (v.lo == 0 && v.lo_open);
+        if (!zero && !above) return std::nullopt;
+        double up = zero ? 0 : inf;
+        return spec.increase ? Interval{up, up, false, false} : Interval{-up, -up, false, false};
+    }
+    if (!(ref.lo > 0)) return std::nullopt;  // relative change from an uncertain near-zero reference is undefined
     if (spec.increase) c = {v.lo / ref.hi - 1.0, v.hi / ref.lo - 1.0, false, false};
     else c = {1.0 - v.hi / ref.lo, 1.0 - v.lo / ref.hi, false, false};
     // Exact inputs keep exact bounds; censored ones widen the interval.
@@ -485,7 +496,7 @@ void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, std::vector
         if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end()) continue;
         if (!out.empty()) {
             Episode& last = out.back();
-            if (!last.end || tr.start <= *last.end + merge_gap_days) {
+            if (!last.end || tr.start - *last.end < merge_gap_days) {
                 if (last.end) last.end = tr.end ? std::optional<Day>(std::max(*last.end, *tr.end)) : std::nullopt;
                 continue;
             }

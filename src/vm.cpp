@@ -190,7 +190,16 @@ struct Machine {
                 return;
             }
             case Op::ON_CLASS: on_class_series(t, in.a, dom, push('T').t); return;
-            case Op::TREATMENTS: episodes_of(t, in.a, kEpisodeMergeGapDays, push('E').e); return;
+            case Op::TREATMENTS: {
+                // As of the evaluation date: later courses have not started, and a course
+                // ending after it is still running.
+                auto& eps = push('E').e;
+                episodes_of(t, in.a, kEpisodeMergeGapDays, eps);
+                std::erase_if(eps, [&](const Episode& e) { return e.start > dom.hi; });
+                for (auto& e : eps)
+                    if (e.end && *e.end > dom.hi) e.end.reset();
+                return;
+            }
             case Op::FIRST_EP:
                 if (peek().e.size() > 1) peek().e.resize(1);
                 return;
@@ -296,10 +305,13 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     if (ev.slots.size() != p.items.size()) ev.slots.resize(p.items.size());
     Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, {}, false};
     m.ev_trace = ctx.trace;
-    for (const auto& tr : t.treatments)
-        if (!tr.classes.empty()) m.cuts.push_back(tr.start);
-    std::sort(m.cuts.begin(), m.cuts.end());
-    m.cuts.erase(std::unique(m.cuts.begin(), m.cuts.end()), m.cuts.end());
+    // Results stop standing when a new course of antileukaemic therapy starts; supportive
+    // drugs (dexamethasone as premedication) and the doses within a course do not count.
+    if (auto cls = p.bindings->class_by_name("antileukemic")) {
+        std::vector<Episode> courses;
+        episodes_of(t, *cls, kEpisodeMergeGapDays, courses);
+        for (const auto& c : courses) m.cuts.push_back(c.start);
+    }
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
     ev.baseline_day = m.baseline_day();
     decide_results(p, ev);
