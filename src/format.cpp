@@ -11,9 +11,15 @@ namespace crit {
 
 namespace {
 
-// Collapses space runs outside strings; separates an inline comment by two spaces.
-std::string canonical_line(std::string_view s) {
+struct Split {
+    std::string code;     // canonical code, no indentation
+    std::string comment;  // trailing "# ..." (empty when none)
+};
+
+// Collapses space runs outside strings and splits off a trailing comment.
+Split canonical_line(std::string_view s) {
     std::string out;
+    std::string comment;
     bool in_string = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
@@ -27,9 +33,8 @@ std::string canonical_line(std::string_view s) {
             in_string = true;
             out += c;
         } else if (c == '#') {
-            while (!out.empty() && out.back() == ' ') out.pop_back();
-            if (!out.empty()) out += "  ";
-            out += s.substr(i);
+            comment = std::string(s.substr(i));
+            while (!comment.empty() && (comment.back() == ' ' || comment.back() == '\r')) comment.pop_back();
             break;
         } else if (c == ' ' || c == '\t') {
             if (!out.empty() && out.back() != ' ') out += ' ';
@@ -38,7 +43,7 @@ std::string canonical_line(std::string_view s) {
         }
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '\r')) out.pop_back();
-    return out;
+    return {out, comment};
 }
 
 }  // namespace
@@ -51,7 +56,7 @@ std::optional<std::string> format_source(SourcePtr src, Diagnostics& diags) {
         return std::nullopt;
     }
     struct Line {
-        std::string text;   // canonical content, no indentation
+        Split text;         // canonical content, no indentation
         int depth = -1;     // -1: blank
         bool comment = false;
     };
@@ -80,16 +85,35 @@ std::optional<std::string> format_source(SourcePtr src, Diagnostics& diags) {
         if (lines[i].comment) lines[i].depth = next_depth;
         else if (lines[i].depth >= 0) next_depth = lines[i].depth;
     }
+    // Trailing comments on consecutive code lines line up one column after the
+    // longest code of the run (as gofmt does), so rule tables keep their columns.
+    auto code_width = [](const Line& l) { return 2 * static_cast<std::size_t>(l.depth) + l.text.code.size(); };
+    auto has_trailing = [](const Line& l) { return !l.comment && l.depth >= 0 && !l.text.comment.empty(); };
+    std::vector<std::size_t> column(lines.size(), 0);
+    for (std::size_t i = 0; i < lines.size();) {
+        if (!has_trailing(lines[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i, width = 0;
+        while (j < lines.size() && has_trailing(lines[j])) width = std::max(width, code_width(lines[j++]));
+        for (std::size_t k = i; k < j; ++k) column[k] = width + 2;
+        i = j;
+    }
     std::string out;
     bool pending_blank = false;
-    for (const auto& l : lines) {
-        if (l.depth < 0 && l.text.empty()) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const Line& l = lines[i];
+        if (l.depth < 0) {
             pending_blank = !out.empty();
             continue;
         }
         if (pending_blank) out += '\n';
         pending_blank = false;
-        out += std::string(2 * static_cast<std::size_t>(l.depth), ' ') + l.text + '\n';
+        std::string line = std::string(2 * static_cast<std::size_t>(l.depth), ' ') + l.text.code;
+        if (l.comment) line += l.text.comment;
+        else if (!l.text.comment.empty()) line += std::string(column[i] - line.size(), ' ') + l.text.comment;
+        out += line + '\n';
     }
     // Safety net: formatting must not change what the file means.
     auto formatted = std::make_shared<SourceFile>(src->name(), out);
