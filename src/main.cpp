@@ -1,4 +1,5 @@
 // crit: check | run | explain | test | fmt | disasm
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -89,17 +90,19 @@ bool write_rejects(const std::string& path, const std::vector<Rejection>& reject
 
 int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& as_of_text,
             const std::string& format, const std::string& bindings, unsigned jobs, bool strict,
-            const std::string& rejects_path) {
+            const std::string& rejects_path, bool stats) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
     auto c = compile_file(rules, d, CompileOptions{bindings, ""});
     if (print_diags(d) || !c.program) return 1;
     const Program& p = *c.program;
 
+    auto t0 = std::chrono::steady_clock::now();
     LoadResult data;
     Diagnostics data_diags;
     load_patients(data_paths, *c.bindings, data, data_diags);
     print_diags(data_diags);
+    auto t1 = std::chrono::steady_clock::now();
 
     // The program is immutable and shared; each thread has its own context.
     std::vector<std::string> out(data.patients.size());
@@ -126,7 +129,15 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
         for (const auto& line : out) std::cout << line;
         std::cout.flush();
     }
+    auto t2 = std::chrono::steady_clock::now();
     summarize(data, data.patients.size());
+    if (stats) {
+        auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+        double eval = secs(t1, t2);
+        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
+                                 secs(t0, t1), eval, eval > 0 ? data.patients.size() / eval : 0.0,
+                                 format == "table" ? 1u : jobs, p.code.size());
+    }
     if (!rejects_path.empty() && !write_rejects(rejects_path, data.rejections)) return 2;
     if (data_diags.has_errors()) return 2;
     if (strict && !data.rejections.empty()) return 2;
@@ -182,6 +193,8 @@ int main(int argc, char** argv) {
     run->add_flag("--strict", strict, "exit 2 if any record is rejected");
     std::string rejects;
     run->add_option("--rejects", rejects, "write every rejected record as a JSON line to this file");
+    bool stats = false;
+    run->add_flag("--stats", stats, "print load and evaluation times to stderr");
 
     auto* expl = app.add_subcommand("explain", "explain one patient's results: clauses, dates, data points, citations");
     expl->add_option("--rules", rules, "criteria file")->required();
@@ -207,7 +220,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (check->parsed()) return cmd_check(files, bindings, dump);
-        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects);
+        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects, stats);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
         if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
         if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);
