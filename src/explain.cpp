@@ -18,6 +18,12 @@ public:
         for (const auto& [pc, v] : ev.trace) by_node_[p.nodes[pc]] = &v;
     }
 
+    std::string one(const std::string& name) {
+        for (std::size_t i = 0; i < p_.results.size(); ++i)
+            if (p_.results[i].name == name) result(i);
+        return out_;
+    }
+
     std::string run() {
         out_ += fmt::format("patient {} as of {}\nrules: {}{} ({}), sha256 {}\n", ev_.patient_id, format_day(ev_.domain.hi),
                             p_.name, p_.version.empty() ? "" : " version " + p_.version, p_.module->source->name(),
@@ -118,6 +124,27 @@ private:
                            fmt::format("{}", o.original_value), o.original_unit, format_day(o.day), org.file, org.line);
     }
 
+    // The reference a change is measured from: the baseline result, or the nadir up to d.
+    std::string reference(const Expr& change, Day d) const {
+        int c = change.kids[0]->r.subject_concept;
+        if (c < 0) return "";
+        auto [b, end] = t_.series(static_cast<ConceptId>(c));
+        const Observation* ref = nullptr;
+        if (ev_.baseline_day) {
+            if (auto i = baseline_index(b, end, *ev_.baseline_day, p_.baseline_window)) ref = b + *i;
+        }
+        if (change.ref == RefPoint::Nadir) {
+            Day from = ev_.baseline_day ? *ev_.baseline_day : (b != end ? b->day : d);
+            for (auto o = b; o != end && o->day <= d; ++o)
+                if (o->day >= from && (!ref || interval_of(*o).hi < interval_of(*ref).hi)) ref = o;
+        }
+        const char* what = change.ref == RefPoint::Nadir ? "nadir" : "baseline";
+        if (!ref) return fmt::format("; no {} result: missing data", what);
+        const Origin& org = t_.origins[ref->origin];
+        return fmt::format("; {} {} {} on {} ({}:{})", what, ref->original_value, ref->original_unit, format_day(ref->day),
+                           org.file, org.line);
+    }
+
     // The latest boolean or coded result of concept `c` on or before day d.
     std::string latest_value(int c, Day d) const {
         if (c < 0) return "";
@@ -134,17 +161,34 @@ private:
         return fmt::format("{} {} on {} ({}:{})", k.name, val, format_day(last->day), org.file, org.line);
     }
 
+    static std::string date_text(const DateVal& v) {
+        return v.state == DateVal::State::Known   ? format_day(v.day)
+               : v.state == DateVal::State::Never ? "never (has not happened)"
+                                                  : "unknown (data missing)";
+    }
+
     void clause(const Expr& e, Day d, int depth) {
         if (depth > 12) return;
         std::string pad(2 * depth, ' ');
+        if (e.r.type == Type::Date) {
+            // A date: its value, then (for `first X`) why X first held on that day.
+            const Value* v = by_node_[e.id];
+            DateVal dv = v && v->kind == 'D' ? v->d : DateVal::unknown();
+            out_ += fmt::format("{}{} = {}   [line {}]\n", pad, expr_source(e), date_text(dv), e.span.line());
+            if ((e.kind == ExprKind::First || e.kind == ExprKind::Last) && e.kids[0]->r.type == Type::Truth)
+                clause(*e.kids[0], dv.state == DateVal::State::Known ? dv.day : d, depth + 1);
+            return;
+        }
         Truth tr = truth_at(e, d);
         std::string text = expr_source(e);
         std::string where = fmt::format("line {}", e.span.line());
         std::string ev;
         switch (e.kind) {
             case ExprKind::Compare:
-            case ExprKind::Change:
                 if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d);
+                break;
+            case ExprKind::Change:
+                if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d) + reference(e, d);
                 break;
             case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d); break;
             case ExprKind::Name:
@@ -184,11 +228,7 @@ private:
                     clause(inner, probe, depth + 1);
                 } else {
                     const Value* anchor = by_node_[e.kids[1]->id];
-                    std::string a = "unknown";
-                    if (anchor && anchor->kind == 'D')
-                        a = anchor->d.state == DateVal::State::Known ? format_day(anchor->d.day)
-                            : anchor->d.state == DateVal::State::Never ? "never (has not happened)"
-                                                                       : "unknown (data missing)";
+                    std::string a = anchor && anchor->kind == 'D' ? date_text(anchor->d) : "unknown";
                     out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
                     clause(inner, d, depth + 1);
                 }
@@ -220,5 +260,9 @@ private:
 }  // namespace
 
 std::string explain(const Program& p, const Timeline& t, const Evaluation& ev) { return Explainer(p, t, ev).run(); }
+
+std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {
+    return Explainer(p, t, ev).one(result);
+}
 
 }  // namespace crit

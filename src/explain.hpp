@@ -12,5 +12,7 @@ namespace crit {
 
 // `ev` must come from evaluate() with EvalContext::trace set.
 std::string explain(const Program& p, const Timeline& t, const Evaluation& ev);
+// The explanation of one named result only (no header), for `crit compare`.
+std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result);
 
 }  // namespace crit

@@ -2,6 +2,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -166,6 +167,58 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
     return 2;
 }
 
+// Two rule packs over the same patients: who is classified differently, and why.
+int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::string>& data_paths,
+                const std::string& as_of_text, const std::string& bindings, bool explain_each) {
+    auto as_of = parse_as_of(as_of_text);
+    Diagnostics d;
+    auto a = compile_file(packs[0], d, CompileOptions{bindings, ""});
+    auto b = compile_file(packs[1], d, CompileOptions{bindings, ""});
+    if (print_diags(d) || !a.program || !b.program) return 1;
+    LoadResult data;
+    Diagnostics data_diags;
+    load_patients(data_paths, *a.bindings, data, data_diags);
+    print_diags(data_diags);
+    const Program& pa = *a.program;
+    const Program& pb = *b.program;
+    std::map<std::string, std::map<std::pair<std::string, std::string>, int>> matrix;  // result -> (A, B) -> n
+    std::size_t differing = 0;
+    EvalContext ca, cb;
+    ca.trace = cb.trace = explain_each;
+    for (const auto& t : data.patients) {
+        const Evaluation& ea = evaluate(pa, t, as_of, ca);
+        const Evaluation& eb = evaluate(pb, t, as_of, cb);
+        bool first = true;
+        for (const auto& ra : ea.results) {
+            auto rb = std::find_if(eb.results.begin(), eb.results.end(), [&](const ResultValue& r) { return r.name == ra.name; });
+            if (rb == eb.results.end()) continue;
+            std::string va = ra.kind == ResultValue::Kind::Absent ? "-" : ra.text;
+            std::string vb = rb->kind == ResultValue::Kind::Absent ? "-" : rb->text;
+            ++matrix[ra.name][{va, vb}];
+            if (va == vb) continue;
+            if (first) {
+                ++differing;
+                std::cout << fmt::format("patient {} (as of {})\n", t.patient_id, format_day(ea.domain.hi));
+                first = false;
+            }
+            std::cout << fmt::format("  {}: {} = {}, {} = {}\n", ra.name, pa.name, va, pb.name, vb);
+            if (explain_each) {
+                std::cout << fmt::format("  --- {} ---", pa.name) << explain_result(pa, t, ea, ra.name);
+                std::cout << fmt::format("  --- {} ---", pb.name) << explain_result(pb, t, eb, ra.name) << "\n";
+            }
+        }
+    }
+    std::cout << fmt::format("\n{} of {} patients classified differently by {} and {}\n", differing,
+                             data.patients.size(), pa.name, pb.name);
+    for (const auto& [result, cells] : matrix) {
+        std::cout << fmt::format("{}: ({} -> {})\n", result, pa.name, pb.name);
+        for (const auto& [pair, n] : cells)
+            std::cout << fmt::format("  {:>14} -> {:<14} {:>6}{}\n", pair.first, pair.second, n,
+                                     pair.first == pair.second ? "" : "   *");
+    }
+    return data_diags.has_errors() ? 2 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -202,6 +255,18 @@ int main(int argc, char** argv) {
     expl->add_option("--patient", patient, "patient id")->required();
     expl->add_option("--as-of", as_of, "evaluate as of this date");
 
+    std::vector<std::string> packs;
+    bool cmp_explain = false;
+    auto* cmp = app.add_subcommand("compare", "run two rule packs (e.g. iwCLL 2008 and 2018) and show who is classified differently, and why");
+    cmp->add_option("--rules", packs, "a criteria file; give --rules twice (e.g. iwCLL 2008, then 2018)")
+        ->required()
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmp->add_option("data", data, "patient data files or directories")->required();
+    cmp->add_option("--as-of", as_of, "evaluate as of this date");
+    cmp->add_flag("--explain", cmp_explain, "explain each difference with the clauses and data of both packs");
+
     std::vector<std::string> tests;
     auto* test = app.add_subcommand("test", "run rule-pack test cases (*.test.yaml)");
     test->add_option("files", tests, "test files")->required();
@@ -223,6 +288,13 @@ int main(int argc, char** argv) {
         if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects, stats);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
         if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
+        if (cmp->parsed()) {
+            if (packs.size() != 2) {
+                std::cerr << "crit compare: give exactly two --rules files\n";
+                return 2;
+            }
+            return cmd_compare(packs, data, as_of, bindings, cmp_explain);
+        }
         if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);
         if (dis->parsed()) {
             if (!opcodes && disasm_file.empty()) {
