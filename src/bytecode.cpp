@@ -137,6 +137,7 @@ static std::string operand_text(const Program& p, const Instr& in, const Operand
     if (o.kind == "window") return kWindowNames[v];
     if (o.kind == "patient") return kPatientDateNames[v];
     if (o.kind == "negate") return v ? "is not" : "is";
+    if (o.kind == "unknown") return v ? "unknown" : "known";
     if (o.kind == "abnormal") return v ? "among abnormal at baseline" : "";
     if (o.kind == "code") return p.bindings->concepts[in.a].values[v];
     if (o.kind == "change") {

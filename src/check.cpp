@@ -29,8 +29,9 @@ public:
             Type t = expr(*m_.baseline->anchor, ctx);
             expect(*m_.baseline->anchor, t, Type::Date, "the baseline anchor");
             if (m_.baseline->window.months < 0 || m_.baseline->window.days < 0 ||
-                max_days(m_.baseline->window) == 0)
-                d_.error(DiagCode::BadDuration, m_.baseline->span, "the baseline window must be longer than zero");
+                max_days(m_.baseline->window) == 0 || max_days(m_.baseline->window) > kMaxDurationDays)
+                d_.error(DiagCode::BadDuration, m_.baseline->span,
+                         "the baseline window must be longer than zero and at most 100 years");
         }
         for (std::size_t i = 0; i < m_.normals.size(); ++i) check_normal(static_cast<int>(i));
         for (std::size_t i = 0; i < m_.definitions.size(); ++i) visit_definition(static_cast<int>(i));
@@ -80,6 +81,11 @@ private:
     }
 
     void check_header(const Header& h) {
+        if (h.hold && (h.hold->months < 0 || h.hold->days < 0 || max_days(*h.hold) == 0 ||
+                       max_days(*h.hold) > kMaxDurationDays))
+            d_.error(DiagCode::Header, h.span,
+                     fmt::format("`hold {}`: a result must stand for at least a day and at most 100 years",
+                                 format_duration(*h.hold)));
         if (h.source.empty())
             d_.warning(DiagCode::Header, h.span,
                        "the guideline header names no `source`: auditors need the source document (paper, table)");

@@ -85,12 +85,15 @@ std::string render(const Diagnostic& d) {
         out += text;
         out += '\n';
         // Underline the span on its first line; tabs are kept so the caret lines up.
+        // Columns count bytes; the caret counts characters (UTF-8 continuation bytes take no column).
+        auto is_cont = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
         std::string pad;
-        for (int i = 0; i < col - 1 && i < static_cast<int>(text.size()); ++i) pad += text[i] == '\t' ? '\t' : ' ';
-        std::size_t width = std::max<std::size_t>(1, std::min<std::size_t>(d.span.end - d.span.begin,
-                                                                        text.size() >= static_cast<std::size_t>(col - 1)
-                                                                            ? text.size() - (col - 1)
-                                                                            : 1));
+        for (int i = 0; i < col - 1 && i < static_cast<int>(text.size()); ++i)
+            if (!is_cont(text[i])) pad += text[i] == '\t' ? '\t' : ' ';
+        std::size_t from = std::min<std::size_t>(text.size(), static_cast<std::size_t>(col - 1));
+        std::size_t to = std::min<std::size_t>(text.size(), from + (d.span.end - d.span.begin));
+        std::size_t width = 0;
+        for (std::size_t i = from; i < to; ++i) width += !is_cont(text[i]);
         out += fmt::format("{:>5} | {}{}\n", "", pad, std::string(std::max<std::size_t>(width, 1), '^'));
     } else {
         out = fmt::format("{}[{}]: {}\n", severity_name(d.severity), code_name(d.code), d.message);

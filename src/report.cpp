@@ -17,7 +17,7 @@ std::vector<std::pair<Day, Day>> met_intervals(const TruthSeries& s, const Domai
 std::string json_line(const Program& p, const Evaluation& ev) {
     nlohmann::ordered_json j;
     j["patient"] = ev.patient_id;
-    j["as_of"] = format_day(ev.domain.hi);
+    j["as_of"] = ev.dated ? nlohmann::ordered_json(format_day(ev.domain.hi)) : nlohmann::ordered_json(nullptr);
     j["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", p.sha256}};
     nlohmann::ordered_json results = nlohmann::ordered_json::object();
     for (const auto& r : ev.results) {

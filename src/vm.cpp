@@ -299,6 +299,7 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     Evaluation& ev = ctx.eval_;
     ev.patient_id = t.patient_id;
     ev.trace.clear();
+    ev.dated = as_of.has_value() || t.last_day().has_value();
     Day hi = as_of ? *as_of : t.last_day().value_or(0);
     Day lo = std::min(t.first_day().value_or(hi), hi);
     ev.domain = Domain{lo, hi};

@@ -24,6 +24,7 @@ struct ResultValue {
 struct Evaluation {
     std::string patient_id;
     Domain domain;
+    bool dated = true;                 // false: no dated record and no --as-of (the domain is meaningless)
     std::vector<Value> slots;          // every item's value, by slot
     std::vector<ResultValue> results;  // in Program::results order
     std::optional<Day> baseline_day;
