@@ -17,7 +17,7 @@ template<> inline constexpr auto error_message< expect_line_end > = "unexpected 
 template<> inline constexpr auto error_message< expect_name > = "expected a name (letters, digits and '_', starting with a letter)";
 template<> inline constexpr auto error_message< expect_string > = "expected a quoted string such as \"Hallek 2018, Table 4\"";
 template<> inline constexpr auto error_message< expect_string_close > = "unterminated string: add the closing '\"' on the same line";
-template<> inline constexpr auto error_message< expect_integer > = "expected a whole number";
+template<> inline constexpr auto error_message< expect_integer > = "expected a whole number, as in `at least 2 of:`";
 template<> inline constexpr auto error_message< expect_duration > = "expected a duration such as `2mo`, `8wk`, `90d` or `3y`";
 template<> inline constexpr auto error_message< expect_label > = "expected a label such as `CR`, `not-assessed` or a quoted string";
 template<> inline constexpr auto error_message< expect_cmp_op > = "expected a comparison: <, <=, >, >=, = or !=";
@@ -39,6 +39,7 @@ template<> inline constexpr auto error_message< expect_first_item > = "expected 
 template<> inline constexpr auto error_message< expect_equals > = "expected '=' after the result name";
 template<> inline constexpr auto error_message< expect_result_value > = "expected a result: `first of A, B, else NE`, `label if clause, ...`, or a clause";
 template<> inline constexpr auto error_message< expect_criterion_body > = "expected a clause after ':' on the same line, or an indented block on the next lines";
+template<> inline constexpr auto error_message< expect_end_of_item > = "this indented line belongs to no block: a criterion written on one line (`NAME: clause`) has no block; move the clause to its own indented line under `NAME:`";
 template<> inline constexpr auto error_message< expect_top_item > = "expected a criterion (`CR: ...`), a definition (`name = ...`), `result`, `normal`, `baseline` or `guideline` at the start of the line";
 // clang-format on
 

@@ -89,7 +89,6 @@ struct expect_string : seq< string_lit > {};
 
 struct number : seq< plus< digit >, opt< one< '.' >, plus< digit > > > {};
 struct integer : plus< digit > {};
-struct expect_integer : seq< integer > {};
 
 // 2024-01-31
 struct date_lit : seq< rep< 4, digit >, one< '-' >, rep< 2, digit >, one< '-' >, rep< 2, digit >, not_at< identifier_other > > {};
@@ -197,7 +196,9 @@ struct expr : seq< or_expr > {};
 struct all_of : seq< kw_all, sp1, kw_of > {};
 struct any_of : seq< kw_any, sp1, kw_of > {};
 struct none_of : seq< kw_none, sp1, kw_of > {};
-struct at_least_of : seq< kw_at, sp1, kw_least, sp1, integer, sp1, kw_of > {};
+struct expect_integer : seq< integer > {};
+// After `at least` comes a duration (`at least 6mo after`) or, in a block, a count.
+struct at_least_of : seq< kw_at, sp1, kw_least, sp1, not_at< duration >, expect_integer, sp1, kw_of > {};
 struct combinator : sor< all_of, any_of, none_of, at_least_of > {};
 struct among_abnormal : seq< kw_among, sp1, kw_abnormal, sp1, kw_at, sp1, kw_baseline > {};
 struct qualifier : sor< among_abnormal, temporal > {};
@@ -207,7 +208,7 @@ struct expect_block_colon : seq< block_colon > {};
 struct block_head : sor< seq< combinator, opt< sp, one< ',' >, sp, qualifiers > >, qualifiers > {};
 struct clause;
 struct expect_block : seq< block< clause > > {};
-struct group_clause : seq< block_head, sp, block_colon, line_end, expect_block > {};
+struct group_clause : seq< block_head, sp, expect_block_colon, line_end, expect_block > {};
 struct expr_clause : seq< expr, expect_line_end > {};
 struct cite_line : seq< kw_cite, sp, expect_string, expect_line_end > {};
 struct note_line : seq< kw_note, sp, expect_string, expect_line_end > {};
@@ -259,7 +260,8 @@ struct criterion : seq< name, opt< sp1, criterion_title >, sp, one< ':' >, expec
 struct top_item : sor< guideline, baseline_def, normal_def, result_def, definition, criterion > {};
 struct expect_top_item : seq< top_item > {};
 // One top-level item: what parse.cpp hands to PEGTL for each chunk of the file.
-struct item_file : seq< expect_top_item, star< sor< blank, eol, comment > >, eof > {};
+struct expect_end_of_item : seq< eof > {};
+struct item_file : seq< expect_top_item, star< sor< blank, eol, comment > >, expect_end_of_item > {};
 
 // clang-format on
 

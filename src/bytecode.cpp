@@ -100,7 +100,11 @@ bool verify(const Program& p, Diagnostics& diags) {
                 else if (o.kind == "patient") ok = v < 2;
                 else if (o.kind == "change") ok = (v >> 4) < 6;
                 else if (o.kind == "code") ok = in.a < p.bindings->concepts.size() && v < p.bindings->concepts[in.a].values.size();
-                if (!ok) fail(pc, fmt::format("{} operand {}={} out of range", op_info(in.op).name, o.field, v));
+                if (!ok) {
+                    // Later checks would index with this operand: stop here.
+                    fail(pc, fmt::format("{} operand {}={} out of range", op_info(in.op).name, o.field, v));
+                    return false;
+                }
             }
             // Stack effect from the signature.
             std::string_view sig = op_info(in.op).signature;

@@ -46,12 +46,14 @@ private:
     };
 
     void collect_names() {
-        std::map<std::string, Span> seen;
+        std::map<std::string, std::pair<Span, const char*>> seen;
         auto declare = [&](const std::string& name, Span s, const char* what) {
-            auto [it, fresh] = seen.emplace(name, s);
+            auto [it, fresh] = seen.emplace(name, std::make_pair(s, what));
             if (!fresh) {
-                auto& diag = d_.error(DiagCode::Redefined, s, fmt::format("`{}` is already defined ({})", name, what));
-                diag.notes.push_back(fmt::format("first defined at {}", it->second.where()));
+                auto& diag = d_.error(DiagCode::Redefined, s,
+                                      fmt::format("`{}` is already defined {}; names in a file must be unique", name,
+                                                  it->second.second));
+                diag.notes.push_back(fmt::format("first defined at {}", it->second.first.where()));
                 return false;
             }
             if (b_.concept_by_name(name))
@@ -427,7 +429,10 @@ private:
                     auto& diag = d_.error(DiagCode::NoNormalRange, k->span,
                                           fmt::format("`{}` has no normal range, so crit cannot tell whether it was abnormal at baseline",
                                                       b_.concepts[c].name));
-                    diag.notes.push_back(fmt::format("add e.g. `normal {} < ...` (with its citation)", b_.concepts[c].name));
+                    const Concept& k = b_.concepts[c];
+                    diag.notes.push_back(k.kind == ValueKind::Quantity
+                                             ? fmt::format("add e.g. `normal {} < ...` (with its citation)", k.name)
+                                             : fmt::format("add e.g. `normal {}: not {}` (with its citation)", k.name, k.name));
                 }
             }
             if (!m_.baseline)

@@ -131,7 +131,7 @@ private:
         auto [b, end] = t_.series(static_cast<ConceptId>(c));
         const Observation* ref = nullptr;
         if (ev_.baseline_day) {
-            if (auto i = baseline_index(b, end, *ev_.baseline_day, p_.baseline_window)) ref = b + *i;
+            if (auto i = baseline_index(b, end, *ev_.baseline_day, p_.baseline_window, ev_.domain.hi)) ref = b + *i;
         }
         if (change.ref == RefPoint::Nadir) {
             Day from = ev_.baseline_day ? *ev_.baseline_day : (b != end ? b->day : d);

@@ -24,7 +24,7 @@ namespace pt = tao::pegtl::parse_tree;
         g::expect_kw_class, g::expect_operand, g::expect_from, g::expect_ref_point, g::expect_date,                \
         g::expect_within_anchor, g::expect_and_operand, g::expect_or_operand, g::expect_block_colon,               \
         g::expect_block, g::expect_baseline_rhs, g::expect_normal_body, g::expect_first_item, g::expect_equals,    \
-        g::expect_result_value, g::expect_criterion_body, g::expect_top_item
+        g::expect_result_value, g::expect_criterion_body, g::expect_top_item, g::expect_end_of_item
 
 // The rules that become parse-tree nodes; everything else is folded away.
 template <typename Rule>
@@ -506,6 +506,7 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
     std::vector<int> starts;
     for (int line = 1; line <= src->line_count(); ++line) {
         std::string_view lt = src->line_text(line);
+        if (line == 1 && lt.substr(0, 3) == "\xEF\xBB\xBF") lt.remove_prefix(3);
         if (starts_item(lt)) starts.push_back(line);
         else if (starts.empty() && !lt.empty()) {
             auto content = lt.find_first_not_of(" \t\r");
@@ -523,6 +524,7 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
     }
     for (std::size_t i = 0; i < starts.size(); ++i) {
         std::uint32_t begin = src->offset_of(starts[i], 1);
+        if (begin == 0 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) begin = 3;  // UTF-8 byte order mark
         std::uint32_t end = i + 1 < starts.size() ? src->offset_of(starts[i + 1], 1) : static_cast<std::uint32_t>(text.size());
         pegtl::memory_input<> in(text.data() + begin, text.data() + end, src->name(), begin, starts[i], 1);
         g::Layout layout;
@@ -538,7 +540,11 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
         } catch (const pegtl::parse_error& e) {
             const auto& p = e.positions().front();
             auto off = static_cast<std::uint32_t>(p.byte);
-            diags.error(DiagCode::Syntax, Span{src.get(), off, off + 1}, std::string(e.message()));
+            std::string_view msg = e.message();
+            DiagCode code = msg.find("nested too deeply") != std::string_view::npos ? DiagCode::TooDeep
+                            : msg.find("indent") != std::string_view::npos          ? DiagCode::BadIndent
+                                                                                    : DiagCode::Syntax;
+            diags.error(code, Span{src.get(), off, off + 1}, std::string(msg));
         }
     }
     // Later stages recurse over expressions: drop the items that exceed the bounds.

@@ -206,11 +206,12 @@ void compare_series(const QuantSeries& q, CmpOp op, double k, TruthSeries& out) 
 }
 
 std::optional<std::uint32_t> baseline_index(const Observation* begin, const Observation* end, Day anchor,
-                                            Duration window) {
+                                            Duration window, Day until) {
     Day from = subtract(anchor, window);
+    Day to = std::min(anchor, until);
     std::optional<std::uint32_t> found;
     for (const Observation* o = begin; o != end; ++o)
-        if (o->day >= from && o->day <= anchor) found = static_cast<std::uint32_t>(o - begin);
+        if (o->day >= from && o->day <= to) found = static_cast<std::uint32_t>(o - begin);
     return found;
 }
 
@@ -490,9 +491,10 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
 
 // ---- treatments and dates -------------------------------------------------------------
 
-void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, std::vector<Episode>& out) {
+void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, Day until, std::vector<Episode>& out) {
     out.clear();
     for (const auto& tr : t.treatments) {
+        if (tr.start > until) break;  // sorted by start
         if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end()) continue;
         if (!out.empty()) {
             Episode& last = out.back();

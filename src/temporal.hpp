@@ -35,7 +35,9 @@ void build_coded(const Observation* begin, const Observation* end, Standing st, 
 void compare_series(const QuantSeries& q, CmpOp op, double k, TruthSeries& out);
 
 // The baseline result: the last one on a day in [anchor - window, anchor].
-std::optional<std::uint32_t> baseline_index(const Observation* begin, const Observation* end, Day anchor, Duration window);
+// Results after `until` (the as-of date) are not known yet and never count.
+std::optional<std::uint32_t> baseline_index(const Observation* begin, const Observation* end, Day anchor, Duration window,
+                                            Day until);
 
 // Change of a quantity against its baseline or nadir, compared with k
 // (relative: a fraction of the reference; by amount: in canonical units).
@@ -68,7 +70,8 @@ void constant_series(Truth v, const Domain& dom, TruthSeries& out);
 void normalize(TruthSeries& s);
 
 // Treatments of a class as episodes (courses < merge_gap days apart merged).
-void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, std::vector<Episode>& out);
+// Courses starting after `until` (the as-of date) have not happened and are left out.
+void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, Day until, std::vector<Episode>& out);
 void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out);
 
 DateVal first_met(const TruthSeries& s, const Domain& dom);

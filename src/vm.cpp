@@ -53,7 +53,7 @@ struct Machine {
         auto day = baseline_day();
         if (!day) return std::nullopt;
         auto [b, e] = t.series(c);
-        auto i = baseline_index(b, e, *day, p.baseline_window);
+        auto i = baseline_index(b, e, *day, p.baseline_window, dom.hi);
         if (!i) return std::nullopt;
         if (index) *index = obs_base(c) + *i;
         return interval_of(b[*i]);
@@ -194,8 +194,7 @@ struct Machine {
                 // As of the evaluation date: later courses have not started, and a course
                 // ending after it is still running.
                 auto& eps = push('E').e;
-                episodes_of(t, in.a, kEpisodeMergeGapDays, eps);
-                std::erase_if(eps, [&](const Episode& e) { return e.start > dom.hi; });
+                episodes_of(t, in.a, kEpisodeMergeGapDays, dom.hi, eps);
                 for (auto& e : eps)
                     if (e.end && *e.end > dom.hi) e.end.reset();
                 return;
@@ -310,7 +309,7 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     // drugs (dexamethasone as premedication) and the doses within a course do not count.
     if (auto cls = p.bindings->class_by_name("antileukemic")) {
         std::vector<Episode> courses;
-        episodes_of(t, *cls, kEpisodeMergeGapDays, courses);
+        episodes_of(t, *cls, kEpisodeMergeGapDays, ev.domain.hi, courses);
         for (const auto& c : courses) m.cuts.push_back(c.start);
     }
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);

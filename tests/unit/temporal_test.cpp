@@ -432,7 +432,7 @@ TEST_CASE("build_boolean and build_coded", "[temporal][build]") {
 TEST_CASE("baseline_index: the last result in [anchor - window, anchor]", "[temporal][baseline]") {
     std::vector<Observation> o = {obs("2023-09-01", 1), obs("2023-10-03", 2), obs("2023-12-01", 3),
                                   obs("2024-01-01", 4), obs("2024-01-02", 5)};
-    auto idx = [&](const char* anchor, Duration w) { return baseline_index(o.data(), o.data() + o.size(), D(anchor), w); };
+    auto idx = [&](const char* anchor, Duration w) { return baseline_index(o.data(), o.data() + o.size(), D(anchor), w, std::numeric_limits<Day>::max()); };
     CHECK(idx("2024-01-01", {0, 90}) == std::optional<std::uint32_t>(3));   // the anchor day counts
     CHECK(idx("2023-12-31", {0, 90}) == std::optional<std::uint32_t>(2));
     CHECK(idx("2024-01-01", {0, 90}).value() == 3);
@@ -610,29 +610,29 @@ TEST_CASE("episodes_of: courses less than 60 days apart form one episode", "[tem
     SECTION("merge, split, other classes ignored") {
         auto t = with_treatments({course("2024-01-01", "2024-02-01", {1}), course("2024-03-01", "2024-04-01", {1, 2}),
                                   course("2024-05-01", "2024-05-10", {2}), course("2024-06-15", "2024-07-01", {1})});
-        episodes_of(t, 1, 60, eps);
+        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-04-01 | 2024-06-15..2024-07-01");
-        episodes_of(t, 2, 60, eps);
+        episodes_of(t, 2, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-03-01..2024-05-10");
-        episodes_of(t, 3, 60, eps);
+        episodes_of(t, 3, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(eps.empty());
     }
     SECTION("59 days apart merge, 61 days apart do not") {
         auto t = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-03-09", "2024-03-20", {1}),
                                   course("2024-05-20", "2024-05-30", {1})});
         // 2024-01-10 + 59 = 2024-03-09; 2024-03-20 + 61 = 2024-05-20.
-        episodes_of(t, 1, 60, eps);
+        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-03-20 | 2024-05-20..2024-05-30");
     }
     SECTION("a course inside a longer one") {
         auto t = with_treatments({course("2024-01-01", "2024-12-01", {1}), course("2024-03-01", "2024-04-01", {1})});
-        episodes_of(t, 1, 60, eps);
+        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-12-01");
     }
     SECTION("continuous therapy: an open episode absorbs what follows") {
         auto t = with_treatments({course("2024-01-01", "2024-02-01", {1}), course("2024-03-01", nullptr, {1}),
                                   course("2024-09-01", "2024-09-10", {1})});
-        episodes_of(t, 1, 60, eps);
+        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..running");
     }
 }
@@ -643,7 +643,7 @@ TEST_CASE("episodes_of: courses exactly 60 days apart are two episodes ('less th
     // 2024-01-10 + 60 days = 2024-03-10.
     auto t = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-03-10", "2024-03-20", {1})});
     std::vector<Episode> eps;
-    episodes_of(t, 1, 60, eps);
+    episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
     CHECK(show(eps) == "2024-01-01..2024-01-10 | 2024-03-10..2024-03-20");
 }
 
