@@ -526,7 +526,7 @@ const GrammarRow kGrammarRows[] = {
     {__LINE__, "CR: )", "expected a clause after ':' on the same line", 1, 5},                                // expect_criterion_body
     {__LINE__, "CR: and", "expected a clause after ':' on the same line", 1, 5},
     {__LINE__, "123", "expected a criterion (`CR: ...`), a definition", 1, 1},                               // expect_top_item
-    {__LINE__, "CR:\n  at least x of:\n    a", "expected a clause, 'cite \"...\"' or a nested block here", 2, 3},
+    {__LINE__, "CR:\n  at least x of:\n    a", "expected a whole number, as in `at least 2 of:`", 2, 12},         // expect_integer
 };
 // clang-format on
 
