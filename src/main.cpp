@@ -61,17 +61,19 @@ int cmd_disasm(const std::string& file, const std::string& bindings, bool opcode
     return rc;
 }
 
-void summarize(const LoadResult& data, std::size_t evaluated) {
-    std::size_t records = 0;
-    for (const auto& t : data.patients) records += t.observations.size() + t.treatments.size();
-    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected\n", evaluated, records,
-                             data.rejections.size());
+// The run's closing summary on stderr: patients, records, and every rejection by reason.
+void summarize(std::size_t patients, std::size_t records, const std::vector<Rejection>& rejections) {
+    std::size_t unbound = std::count_if(rejections.begin(), rejections.end(), is_unbound_code);
+    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
+                             patients, records, rejections.size() - unbound, unbound);
     std::map<std::string, int> by_reason;
-    for (const auto& r : data.rejections) ++by_reason[r.reason];
-    for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  rejected {:>5}  {}\n", n, reason);
-    for (const auto& r : data.rejections)
+    for (const auto& r : rejections) ++by_reason[r.reason];
+    for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
+    for (const auto& r : rejections) {
+        if (is_unbound_code(r)) continue;  // counted above; listed in --rejects
         std::cerr << fmt::format("  {}:{}: {}: {}{}\n", r.origin.file, r.origin.line, r.reason, r.detail,
                                  r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")");
+    }
 }
 
 // Every rejected record as a JSON line: file, line, path, patient, reason, detail.
@@ -98,50 +100,64 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     if (print_diags(d) || !c.program) return 1;
     const Program& p = *c.program;
 
-    auto t0 = std::chrono::steady_clock::now();
-    LoadResult data;
-    Diagnostics data_diags;
-    load_patients(data_paths, *c.bindings, data, data_diags);
-    print_diags(data_diags);
-    auto t1 = std::chrono::steady_clock::now();
-
-    // The program is immutable and shared; each thread has its own context.
-    std::vector<std::string> out(data.patients.size());
-    std::vector<std::string> table_rows;
+    // Patients stream in batches: the loader hands over each finished patient, a
+    // batch is evaluated by `jobs` threads sharing the immutable program (one
+    // context each), and its output is written in input order before the next.
+    constexpr std::size_t kBatch = 512;
+    std::vector<Timeline> batch;
+    std::vector<std::string> out;
+    std::vector<EvalContext> contexts(std::max(1u, jobs));
     TableWriter table(p);
-    jobs = std::max(1u, std::min<unsigned>(jobs, static_cast<unsigned>(data.patients.size())));
-    auto work = [&](std::size_t from, std::size_t to) {
-        EvalContext ctx;
-        for (std::size_t i = from; i < to; ++i) {
-            const Evaluation& ev = evaluate(p, data.patients[i], as_of, ctx);
-            out[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+    std::size_t patients = 0, records = 0;
+    double eval_seconds = 0;
+    if (format == "csv") std::cout << csv_header(p);
+    auto flush = [&] {
+        auto e0 = std::chrono::steady_clock::now();
+        if (format == "table") {
+            for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
+        } else {
+            out.assign(batch.size(), {});
+            std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
+            auto work = [&](std::size_t k) {
+                for (std::size_t i = k; i < n; i += threads) {
+                    const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
+                    out[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+                }
+            };
+            std::vector<std::thread> pool;
+            for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+            if (threads > 0) work(0);
+            for (auto& th : pool) th.join();
+            for (const auto& line : out) std::cout << line;
+            std::cout.flush();
         }
+        eval_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+        batch.clear();
     };
-    if (format == "table") {
-        EvalContext ctx;
-        for (const auto& t : data.patients) table.add(evaluate(p, t, as_of, ctx));
-        std::cout << table.render() << std::flush;
-    } else {
-        std::vector<std::thread> threads;
-        std::size_t n = data.patients.size(), chunk = (n + jobs - 1) / std::max(1u, jobs);
-        for (std::size_t from = 0; from < n; from += chunk) threads.emplace_back(work, from, std::min(n, from + chunk));
-        for (auto& th : threads) th.join();
-        if (format == "csv") std::cout << csv_header(p);
-        for (const auto& line : out) std::cout << line;
-        std::cout.flush();
-    }
-    auto t2 = std::chrono::steady_clock::now();
-    summarize(data, data.patients.size());
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<Rejection> rejections;
+    Diagnostics data_diags;
+    for_each_patient(data_paths, *c.bindings, [&](Timeline&& t) {
+        ++patients;
+        records += t.observations.size() + t.treatments.size();
+        batch.push_back(std::move(t));
+        if (batch.size() == kBatch) flush();
+    }, rejections, data_diags);
+    flush();
+    if (format == "table") std::cout << table.render() << std::flush;
+    auto t1 = std::chrono::steady_clock::now();
+    print_diags(data_diags);
+    summarize(patients, records, rejections);
     if (stats) {
-        auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-        double eval = secs(t1, t2);
+        double total = std::chrono::duration<double>(t1 - t0).count();
         std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
-                                 secs(t0, t1), eval, eval > 0 ? data.patients.size() / eval : 0.0,
-                                 format == "table" ? 1u : jobs, p.code.size());
+                                 total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
+                                 format == "table" ? 1u : contexts.size(), p.code.size());
     }
-    if (!rejects_path.empty() && !write_rejects(rejects_path, data.rejections)) return 2;
+    if (!rejects_path.empty() && !write_rejects(rejects_path, rejections)) return 2;
     if (data_diags.has_errors()) return 2;
-    if (strict && !data.rejections.empty()) return 2;
+    if (strict && std::any_of(rejections.begin(), rejections.end(), [](const Rejection& r) { return !is_unbound_code(r); }))
+        return 2;
     return 0;
 }
 
@@ -151,18 +167,22 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
     Diagnostics d;
     auto c = compile_file(rules, d, CompileOptions{bindings, ""});
     if (print_diags(d) || !c.program) return 1;
-    LoadResult data;
+    std::vector<Rejection> rejections;
     Diagnostics data_diags;
-    load_patients(data_paths, *c.bindings, data, data_diags);
-    print_diags(data_diags);
-    for (const auto& t : data.patients) {
-        if (t.patient_id != patient) continue;
-        EvalContext ctx;
-        ctx.trace = true;
+    bool found = false;
+    EvalContext ctx;
+    ctx.trace = true;
+    for_each_patient(data_paths, *c.bindings, [&](Timeline&& t) {
+        if (found || t.patient_id != patient) return;
+        found = true;
         const Evaluation& ev = evaluate(*c.program, t, as_of, ctx);
         std::cout << explain(*c.program, t, ev);
-        return 0;
-    }
+    }, rejections, data_diags);
+    print_diags(data_diags);
+    for (const auto& r : rejections)
+        if (r.patient_id == patient && !is_unbound_code(r))
+            std::cerr << fmt::format("note: {}:{}: record not used: {}: {}\n", r.origin.file, r.origin.line, r.reason, r.detail);
+    if (found) return 0;
     std::cerr << fmt::format("crit: no patient `{}` in the data\n", patient);
     return 2;
 }
