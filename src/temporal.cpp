@@ -294,8 +294,11 @@ namespace {
 template <typename F>
 void zip(std::span<const TruthSeries* const> in, const Domain& dom, TruthSeries& out, F&& f) {
     out.clear();
-    std::vector<std::size_t> pos(in.size(), 0);
-    std::vector<Truth> vals(in.size(), Truth::Unknown);
+    // Per-thread scratch: evaluation of a patient should not allocate per instruction.
+    thread_local std::vector<std::size_t> pos;
+    thread_local std::vector<Truth> vals;
+    pos.assign(in.size(), 0);
+    vals.assign(in.size(), Truth::Unknown);
     Day t = dom.lo;
     for (;;) {
         Day next = dom.hi + 1;
@@ -337,7 +340,8 @@ void or_series(std::span<const TruthSeries* const> in, const Domain& dom, TruthS
 
 void at_least_series(std::span<const TruthSeries* const> members, std::span<const Truth> abnormal, int need,
                      const Domain& dom, TruthSeries& out) {
-    std::vector<std::size_t> unknown_flags;
+    thread_local std::vector<std::size_t> unknown_flags;
+    unknown_flags.clear();
     for (std::size_t i = 0; i < abnormal.size(); ++i)
         if (abnormal[i] == Truth::Unknown) unknown_flags.push_back(i);
     // Unknown eligibility is settled by trying every completion (few members, so few cases).
@@ -346,7 +350,8 @@ void at_least_series(std::span<const TruthSeries* const> members, std::span<cons
         if (unknown_flags.size() > kMaxUnknownFlags) return Truth::Unknown;
         bool any_met = false, any_not = false, any_unknown = false;
         for (std::uint32_t mask = 0; mask < (1u << unknown_flags.size()); ++mask) {
-            std::vector<bool> eligible(v.size(), true);
+            thread_local std::vector<bool> eligible;
+            eligible.assign(v.size(), true);
             if (!abnormal.empty()) {
                 std::size_t count = 0;
                 for (std::size_t i = 0; i < v.size(); ++i) eligible[i] = abnormal[i] == Truth::Met;
@@ -386,7 +391,20 @@ Day last_window_day(Day x, Duration d) {
 
 // Paints [from, to] with v over `out` where v is "worse" (NotMet > Unknown > Met).
 struct Painter {
-    std::vector<std::pair<Day, Day>> not_met, unknown;
+    // References to per-thread buffers, cleared on construction (no allocation once grown).
+    std::vector<std::pair<Day, Day>>& not_met = buffer(0);
+    std::vector<std::pair<Day, Day>>& unknown = buffer(1);
+    std::vector<Day>& cuts = cut_buffer();
+    static std::vector<std::pair<Day, Day>>& buffer(int i) {
+        thread_local std::vector<std::pair<Day, Day>> b[2];
+        b[i].clear();
+        return b[i];
+    }
+    static std::vector<Day>& cut_buffer() {
+        thread_local std::vector<Day> c;
+        c.clear();
+        return c;
+    }
     void paint(Day from, Day to, Truth v) {
         if (from > to) return;
         (v == Truth::NotMet ? not_met : unknown).push_back({from, to});
@@ -404,7 +422,7 @@ struct Painter {
         merge(not_met);
         merge(unknown);
         // Day-by-boundary sweep: the value at t is NotMet if in not_met, else Unknown if in unknown, else Met.
-        std::vector<Day> cuts{dom.lo};
+        cuts.push_back(dom.lo);
         for (auto& [a, b] : not_met) cuts.insert(cuts.end(), {a, b + 1});
         for (auto& [a, b] : unknown) cuts.insert(cuts.end(), {a, b + 1});
         std::sort(cuts.begin(), cuts.end());
@@ -451,7 +469,7 @@ void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out) {
 
 void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
                    TruthSeries& out) {
-    TruthSeries mask;
+    thread_local TruthSeries mask;
     if (anchor.state == DateVal::State::Unknown) {
         constant_series(Truth::Unknown, dom, mask);
     } else if (anchor.state == DateVal::State::Never) {
@@ -508,9 +526,8 @@ void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, Day until, 
 }
 
 void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out) {
-    Painter p;
-    p.paint(dom.lo, dom.hi, Truth::NotMet);
-    std::vector<std::pair<Day, Day>> on;
+    thread_local std::vector<std::pair<Day, Day>> on;
+    on.clear();
     for (const auto& tr : t.treatments)
         if (std::find(tr.classes.begin(), tr.classes.end(), cls) != tr.classes.end())
             on.push_back({tr.start, tr.end.value_or(dom.hi)});

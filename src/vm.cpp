@@ -19,6 +19,7 @@ struct Machine {
     std::vector<Value>& stack;
     std::size_t& top;
     const Domain dom;
+    EvalContext::Scratch& scratch;
 
     Value& push(char kind) {
         if (top == stack.size()) stack.emplace_back();
@@ -29,7 +30,7 @@ struct Machine {
     Value& peek(std::size_t from_top = 0) { return stack[top - 1 - from_top]; }
     void pop(std::size_t n = 1) { top -= n; }
 
-    std::vector<Day> cuts;  // start days of treatment courses (bound drugs), sorted
+    std::vector<Day>& cuts;  // start days of antileukaemic courses, sorted
 
     Standing standing_of(ConceptId c) const {
         const Concept& k = p.bindings->concepts[c];
@@ -102,7 +103,7 @@ struct Machine {
             }
             case Op::CMP: {
                 Value& q = peek();
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 compare_series(q.q, static_cast<CmpOp>(in.x), p.consts[in.b].number, out);
                 q.kind = 'T';
                 q.t.swap(out);
@@ -117,7 +118,7 @@ struct Machine {
                 spec.nadir = in.x & kNadir;
                 spec.op = static_cast<CmpOp>(in.x >> 4);
                 spec.k = p.consts[in.b].number;
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 change_series(q.q, b, e, baseline_day(), baseline_value(in.a), spec, dom, out);
                 q.kind = 'T';
                 q.t.swap(out);
@@ -126,9 +127,10 @@ struct Machine {
             case Op::NOT: not_series(peek().t); return;
             case Op::AND:
             case Op::OR: {
-                std::vector<const TruthSeries*> in_series;
+                auto& in_series = scratch.inputs;
+                in_series.clear();
                 for (std::size_t i = in.a; i-- > 0;) in_series.push_back(&peek(i).t);
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 if (in.op == Op::AND) and_series(in_series, dom, out);
                 else or_series(in_series, dom, out);
                 pop(in.a);
@@ -138,21 +140,23 @@ struct Machine {
             case Op::AT_LEAST: {
                 std::size_t n = in.a;
                 std::size_t flags = in.x ? n : 0;
-                std::vector<const TruthSeries*> members;
+                auto& members = scratch.inputs;
+                members.clear();
                 for (std::size_t i = 0; i < n; ++i) members.push_back(&peek(n + flags - 1 - i).t);
-                std::vector<Truth> abnormal;
+                auto& abnormal = scratch.flags;
+                abnormal.clear();
                 auto day = baseline_day();
                 for (std::size_t i = 0; i < flags; ++i)
                     abnormal.push_back(day ? sample(peek(flags - 1 - i).t, dom, std::clamp(*day, dom.lo, dom.hi))
                                            : Truth::Unknown);
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 at_least_series(members, abnormal, static_cast<int>(in.b), dom, out);
                 pop(n + flags);
                 push('T').t.swap(out);
                 return;
             }
             case Op::FOR: {
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 for_series(peek().t, p.consts[in.b].duration, dom, out);
                 peek().t.swap(out);
                 return;
@@ -160,7 +164,7 @@ struct Machine {
             case Op::WINDOW: {
                 DateVal anchor = peek().d;
                 pop();
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 window_series(peek().t, static_cast<WindowKind>(in.x), anchor, p.consts[in.b].duration, dom, out);
                 peek().t.swap(out);
                 return;
@@ -183,7 +187,7 @@ struct Machine {
             }
             case Op::EVER:
             case Op::NEVER: {
-                TruthSeries out;
+                TruthSeries& out = scratch.series;
                 ever_series(peek().t, dom, out);
                 if (in.op == Op::NEVER) not_series(out);
                 peek().t.swap(out);
@@ -251,11 +255,17 @@ struct Machine {
 };
 
 void decide_results(const Program& p, Evaluation& ev) {
-    ev.results.clear();
+    // Result objects are reused across patients: assigning keeps their strings' capacity.
+    ev.results.resize(p.results.size());
     const Domain& dom = ev.domain;
-    for (const auto& r : p.results) {
-        ResultValue out;
+    for (std::size_t ri = 0; ri < p.results.size(); ++ri) {
+        const ResultInfo& r = p.results[ri];
+        ResultValue& out = ev.results[ri];
         out.name = r.name;
+        out.kind = ResultValue::Kind::Absent;
+        out.text.clear();
+        out.choice = -1;
+        out.decided_on = 0;
         if (r.kind == ResultDef::Kind::Value) {
             const Value& v = ev.slots[r.value_item];
             if (v.kind == 'T') {
@@ -288,7 +298,6 @@ void decide_results(const Program& p, Evaluation& ev) {
                 out.decided_on = dom.hi;
             }
         }
-        ev.results.push_back(std::move(out));
     }
 }
 
@@ -303,14 +312,14 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     Day lo = std::min(t.first_day().value_or(hi), hi);
     ev.domain = Domain{lo, hi};
     if (ev.slots.size() != p.items.size()) ev.slots.resize(p.items.size());
-    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, {}, false};
+    ctx.scratch_.cuts.clear();
+    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, ctx.scratch_, ctx.scratch_.cuts, false};
     m.ev_trace = ctx.trace;
     // Results stop standing when a new course of antileukaemic therapy starts; supportive
     // drugs (dexamethasone as premedication) and the doses within a course do not count.
     if (auto cls = p.bindings->class_by_name("antileukemic")) {
-        std::vector<Episode> courses;
-        episodes_of(t, *cls, kEpisodeMergeGapDays, ev.domain.hi, courses);
-        for (const auto& c : courses) m.cuts.push_back(c.start);
+        episodes_of(t, *cls, kEpisodeMergeGapDays, ev.domain.hi, ctx.scratch_.courses);
+        for (const auto& c : ctx.scratch_.courses) m.cuts.push_back(c.start);
     }
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
     ev.baseline_day = m.baseline_day();

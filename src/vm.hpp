@@ -36,11 +36,20 @@ struct Evaluation {
 class EvalContext {
 public:
     bool trace = false;
+    // Scratch reused by every instruction (their capacity survives across patients).
+    struct Scratch {
+        TruthSeries series;
+        std::vector<const TruthSeries*> inputs;
+        std::vector<Truth> flags;
+        std::vector<Day> cuts;
+        std::vector<Episode> courses;
+    };
 private:
     friend Evaluation& evaluate(const Program&, const Timeline&, std::optional<Day>, EvalContext&);
     std::vector<Value> stack_;
     std::size_t top_ = 0;
     Evaluation eval_;
+    Scratch scratch_;
 };
 
 // Evaluates `p` for one patient as of `as_of` (default: the last dated record).
