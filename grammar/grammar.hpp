@@ -69,12 +69,13 @@ struct kw_as : TAO_PEGTL_KEYWORD( "as" ) {};
 struct kw_value : TAO_PEGTL_KEYWORD( "value" ) {};
 struct kw_decreased : TAO_PEGTL_KEYWORD( "decreased" ) {};
 struct kw_increased : TAO_PEGTL_KEYWORD( "increased" ) {};
+struct kw_measured : TAO_PEGTL_KEYWORD( "measured" ) {};
 
 // Words that can never be a name (so `a and b` never reads `and` as a unit or a name).
 struct reserved : sor< kw_and, kw_or, kw_not, kw_unless, kw_ever, kw_never, kw_known, kw_unknown, kw_for, kw_sustained, kw_within,
                        kw_after, kw_before, kw_from, kw_over, kw_at, kw_of, kw_first, kw_last, kw_on,
                        kw_is, kw_by, kw_if, kw_else, kw_as, kw_decreased, kw_increased, kw_cite, kw_result,
-                       kw_normal, kw_baseline, kw_nadir, kw_treatment, kw_among > {};
+                       kw_normal, kw_baseline, kw_nadir, kw_treatment, kw_among, kw_measured > {};
 
 struct name : seq< not_at< reserved >, identifier > {};
 struct expect_name : seq< name > {};
@@ -170,7 +171,9 @@ struct t_after : seq< kw_after, sp, expect_date > {};
 struct t_before : seq< kw_before, sp, expect_date > {};
 struct t_from : seq< kw_from, sp, expect_date > {};
 struct t_at : seq< kw_at, sp1, not_at< kw_least >, expect_date > {};
-struct temporal : sor< t_for, t_within, t_at_least, t_after, t_before, t_from, t_at > {};
+// measured from assess: only results dated on or after the date count
+struct t_measured : seq< kw_measured, sp1, kw_from, sp, expect_date > {};
+struct temporal : sor< t_for, t_within, t_at_least, t_after, t_before, t_from, t_at, t_measured > {};
 struct temporal_expr : seq< rel_expr, star< sp1, temporal > > {};
 
 struct not_op : seq< kw_not, sp1, nested< struct prefix_expr > > {};

@@ -23,6 +23,7 @@ const char* temporal_name(TemporalKind k) {
         case TemporalKind::Before: return "before";
         case TemporalKind::From: return "from";
         case TemporalKind::At: return "at";
+        case TemporalKind::MeasuredFrom: return "measured from";
     }
     return "?";
 }

@@ -37,7 +37,7 @@ enum class ExprKind : std::uint8_t {
 };
 
 enum class CmpOp : std::uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
-enum class TemporalKind : std::uint8_t { For, Within, AtLeastAfter, After, Before, From, At };
+enum class TemporalKind : std::uint8_t { For, Within, AtLeastAfter, After, Before, From, At, MeasuredFrom };
 enum class Combinator : std::uint8_t { All, Any, None, AtLeast };
 enum class RefPoint : std::uint8_t { Baseline, Nadir };
 

@@ -76,6 +76,7 @@ std::string dump_expr(const Expr& e) {
             if (e.temporal == TemporalKind::Within || e.temporal == TemporalKind::AtLeastAfter)
                 return fmt::format("({} {} {} {})", e.temporal == TemporalKind::Within ? "within" : "at-least-after",
                                    format_duration(e.dur), kid(1), kid(0));
+            if (e.temporal == TemporalKind::MeasuredFrom) return fmt::format("(measured-from {} {})", kid(1), kid(0));
             return fmt::format("({} {} {})", temporal_name(e.temporal), kid(1), kid(0));
         case ExprKind::Group: {
             std::string s = fmt::format("({}", e.combinator == Combinator::AtLeast

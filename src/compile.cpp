@@ -303,6 +303,14 @@ private:
     }
 
     void temporal(const Expr& e) {
+        if (e.temporal == TemporalKind::MeasuredFrom) {
+            // The floor must be in place before the operand's loads run.
+            expr(*e.kids[1]);
+            emit(Op::MEASURED, e);
+            expr(*e.kids[0]);
+            emit(Op::END_MEASURED, e);
+            return;
+        }
         expr(*e.kids[0]);
         if (e.temporal == TemporalKind::For) {
             emit(Op::FOR, e, 0, 0, duration(e.dur));
@@ -317,7 +325,8 @@ private:
             case TemporalKind::At: w = WindowKind::At; break;
             case TemporalKind::Within: w = WindowKind::Within; break;
             case TemporalKind::AtLeastAfter: w = WindowKind::AtLeastAfter; break;
-            case TemporalKind::For: break;
+            case TemporalKind::For:
+            case TemporalKind::MeasuredFrom: break;
         }
         emit(Op::WINDOW, e, static_cast<std::uint8_t>(w), 0, duration(e.dur));
     }

@@ -37,7 +37,7 @@ using selector = pt::selector<
         g::cite_line, g::note_line, g::baseline_def, g::normal_def, g::normal_expr, g::normal_rel, g::result_def,
         g::first_of_list, g::first_item, g::else_label, g::choice_list, g::choice, g::definition, g::criterion,
         g::criterion_title, g::group_clause, g::expr_clause, g::all_of, g::any_of, g::none_of, g::at_least_of,
-        g::among_abnormal, g::t_for, g::t_within, g::t_at_least, g::t_after, g::t_before, g::t_from, g::t_at,
+        g::among_abnormal, g::t_for, g::t_within, g::t_at_least, g::t_after, g::t_before, g::t_from, g::t_at, g::t_measured,
         g::expr, g::or_expr, g::and_expr, g::unless_expr, g::not_op, g::ever_op, g::never_op, g::known_op,
         g::unknown_op, g::temporal_expr,
         g::subject_relation, g::relation_only, g::compare, g::change, g::is_value, g::arith, g::plus_dur,
@@ -135,6 +135,7 @@ public:
         else if (t.is_type<g::t_after>()) w->temporal = TemporalKind::After;
         else if (t.is_type<g::t_before>()) w->temporal = TemporalKind::Before;
         else if (t.is_type<g::t_from>()) w->temporal = TemporalKind::From;
+        else if (t.is_type<g::t_measured>()) w->temporal = TemporalKind::MeasuredFrom;
         else w->temporal = TemporalKind::At;
         if (auto d = find<g::duration>(t)) w->dur = duration(*d);
         w->kids.push_back(std::move(e));
@@ -306,7 +307,7 @@ public:
             } else if (c.is_type<g::among_abnormal>()) e->among_abnormal = true;
             else if (c.is_type<g::t_for>() || c.is_type<g::t_within>() || c.is_type<g::t_at_least>() ||
                      c.is_type<g::t_after>() || c.is_type<g::t_before>() || c.is_type<g::t_from>() ||
-                     c.is_type<g::t_at>())
+                     c.is_type<g::t_at>() || c.is_type<g::t_measured>())
                 qualifiers.push_back(&c);
             else
                 break;

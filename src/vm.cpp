@@ -21,6 +21,18 @@ struct Machine {
     const Domain dom;
     EvalContext::Scratch& scratch;
 
+    // Floors set by `measured from`: results dated before the latest floor are not loaded.
+    std::vector<DateVal>& floors;
+
+    std::pair<const Observation*, const Observation*> series_of(ConceptId c) const {
+        auto [b, e] = t.series(c);
+        for (const DateVal& f : floors) {
+            if (f.state != DateVal::State::Known) return {e, e};  // unknown or never: no result qualifies
+            while (b != e && b->day < f.day) ++b;
+        }
+        return {b, e};
+    }
+
     Value& push(char kind) {
         if (top == stack.size()) stack.emplace_back();
         Value& v = stack[top++];
@@ -78,9 +90,10 @@ struct Machine {
     void step(const Instr& in) {
         switch (in.op) {
             case Op::LOAD_Q: {
-                auto [b, e] = t.series(in.a);
+                auto [b, e] = series_of(in.a);
                 Value& v = push('Q');
-                build_quantity(b, e, obs_base(in.a), standing_of(in.a), dom, v.q);
+                auto base = static_cast<std::uint32_t>(b - t.observations.data());
+                build_quantity(b, e, base, standing_of(in.a), dom, v.q);
                 return;
             }
             case Op::LOAD_BASE: {
@@ -92,12 +105,12 @@ struct Machine {
                 return;
             }
             case Op::LOAD_BOOL: {
-                auto [b, e] = t.series(in.a);
+                auto [b, e] = series_of(in.a);
                 build_boolean(b, e, standing_of(in.a), dom, push('T').t);
                 return;
             }
             case Op::IS_CODE: {
-                auto [b, e] = t.series(in.a);
+                auto [b, e] = series_of(in.a);
                 build_coded(b, e, standing_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push('T').t);
                 return;
             }
@@ -169,6 +182,13 @@ struct Machine {
                 peek().t.swap(out);
                 return;
             }
+            case Op::MEASURED:
+                floors.push_back(peek().d);
+                pop();
+                return;
+            case Op::END_MEASURED:
+                floors.pop_back();
+                return;
             case Op::KNOWN:
                 for (auto& s : peek().t)
                     s.v = (s.v == Truth::Unknown) == (in.x != 0) ? Truth::Met : Truth::NotMet;
@@ -313,7 +333,8 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     ev.domain = Domain{lo, hi};
     if (ev.slots.size() != p.items.size()) ev.slots.resize(p.items.size());
     ctx.scratch_.cuts.clear();
-    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, ctx.scratch_, ctx.scratch_.cuts, false};
+    ctx.scratch_.floors.clear();
+    Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, ctx.scratch_, ctx.scratch_.floors, ctx.scratch_.cuts, false};
     m.ev_trace = ctx.trace;
     // Results stop standing when a new course of antileukaemic therapy starts; supportive
     // drugs (dexamethasone as premedication) and the doses within a course do not count.

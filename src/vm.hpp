@@ -43,6 +43,7 @@ public:
         std::vector<Truth> flags;
         std::vector<Day> cuts;
         std::vector<Episode> courses;
+        std::vector<DateVal> floors;
     };
 private:
     friend Evaluation& evaluate(const Program&, const Timeline&, std::optional<Day>, EvalContext&);

@@ -90,6 +90,8 @@ void check_err(const ErrRow& r) {
 const OkRow kExpressions[] = {
     // The one-liner of the README.
     {__LINE__, "CR: lymphocytes < 30% for 2mo", "(criterion CR (for 2mo (< lymphocytes 30%)))"},
+    {__LINE__, "M: marrow_cll_infiltrate = 0% measured from assess", "(criterion M (measured-from assess (= marrow_cll_infiltrate 0%)))"},
+    {__LINE__, "M:\n  all of, from assess, measured from assess:\n    not marrow_nodules", "(criterion M (measured-from assess (from assess (all of (not marrow_nodules)))))"},
     // Logic: and binds tighter than or; unless binds tighter than and; prefixes tightest.
     {__LINE__, "CR: a and b", "(criterion CR (and a b))"},
     {__LINE__, "CR: a or b or c", "(criterion CR (or a b c))"},

@@ -113,7 +113,7 @@ std::string show(const QuantSeries& q) {
         out += format_day(g.start) + ' ';
         if (!g.known) out += '?';
         else if (g.v.lo == g.v.hi) out += fmt_num(g.v.lo) + "#" + std::to_string(g.obs);
-        else out += "[" + fmt_num(g.v.lo) + "," + fmt_num(g.v.hi) + (g.v.hi_open ? ")" : "]") + "#" + std::to_string(g.obs);
+        else out += fmt::format("[{},{}{}#{}", fmt_num(g.v.lo), fmt_num(g.v.hi), g.v.hi_open ? ")" : "]", g.obs);
     }
     return out;
 }

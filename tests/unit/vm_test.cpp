@@ -222,7 +222,17 @@ const char* const kAsOfBaseline =
     "Half: lymphocytes decreased >= 50% from baseline\n";
 const char* const kAsOfEpisodes =
     "therapy = first treatment of class cll_therapy\nresult end = therapy.end\n";
-const char* const kAllScenarios[] = {kOneLiner, kHoldFor, kUnits, kCensored, kBoolCoded, kGuidelineHold, kKleene, kKnown, kReferences, kResults, kWindows, kEverNever, kTreatments, kChange, kAtLeast, kPatientDates, kAsOfBaseline, kAsOfEpisodes};
+const char* const kMeasured = R"(therapy = first treatment of class cll_therapy
+assess = therapy.end + 2mo
+M:
+  cite "t"
+  (marrow_cll_infiltrate = 0%) measured from assess
+D:
+  cite "t"
+  marrow_cll_infiltrate = 0%
+)";
+
+const char* const kAllScenarios[] = {kMeasured, kOneLiner, kHoldFor, kUnits, kCensored, kBoolCoded, kGuidelineHold, kKleene, kKnown, kReferences, kResults, kWindows, kEverNever, kTreatments, kChange, kAtLeast, kPatientDates, kAsOfBaseline, kAsOfEpisodes};
 
 // ---- values, comparisons and time ----------------------------------------------------
 
@@ -712,7 +722,7 @@ const Pack& iwcll_pack() {
             std::vector<Rejection> rejects;
             Timeline t = timeline_from_yaml(YAML::Load(y), "pack.yaml", *p.r.c.bindings, rejects);
             if (!rejects.empty()) throw std::runtime_error("rejected record: " + rejects[0].detail);
-            t.patient_id = "p" + std::to_string(++i);
+            t.patient_id = fmt::format("p{}", ++i);
             p.patients.push_back(std::move(t));
         }
         return p;
@@ -967,4 +977,32 @@ TEST_CASE("BUG vm: a course after the as-of date does not reopen the episode bef
     auto [full, cut] = both_ways(r, yaml, "2024-02-15");
     CHECK(cut.find("result end = 2024-02-01") != std::string::npos);
     CHECK(full == cut);
+}
+
+TEST_CASE("vm: `measured from` uses only results dated on or after its date", "[vm][measured]") {
+    auto r = compile(kMeasured);
+    CHECK(ops(r.p(), "M") == "SLOT MEASURED LOAD_Q CMP END_MEASURED RETURN");
+    // A clean marrow before the assessment date does not count; one on or after it does.
+    auto before = timeline(r, R"(
+- {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+- {date: 2024-07-01, marrow_cll_infiltrate: 0 %}
+- {date: 2024-10-01, lymphocytes: 1 x10^9/L}
+)");
+    EvalContext ctx;
+    auto& ev = evaluate(r.p(), before, std::nullopt, ctx);
+    CHECK(truth(r.p(), ev, "D", "2024-09-01") == Truth::Met);      // carried forward without the floor
+    CHECK(truth(r.p(), ev, "M", "2024-09-01") == Truth::Unknown);  // no result dated from 2024-08-20
+    auto after = timeline(r, R"(
+- {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+- {date: 2024-08-20, marrow_cll_infiltrate: 0 %}
+- {date: 2024-10-01, lymphocytes: 1 x10^9/L}
+)");
+    auto& ev2 = evaluate(r.p(), after, std::nullopt, ctx);
+    CHECK(truth(r.p(), ev2, "M", "2024-09-01") == Truth::Met);  // dated exactly on the floor: counts
+    // An unknown or never-reached floor lets no result count.
+    auto untreated = timeline(r, R"(
+- {date: 2024-08-20, marrow_cll_infiltrate: 0 %}
+)");
+    auto& ev3 = evaluate(r.p(), untreated, std::nullopt, ctx);
+    CHECK(truth(r.p(), ev3, "M", "2024-08-20") == Truth::Unknown);
 }
