@@ -26,6 +26,17 @@ std::string lower(std::string s) {
     return s;
 }
 
+// An ICD-10 code as compared by prefix: without dots, in capitals ("c91.10" -> "C9110"),
+// since data writes it either way.
+std::string prefix_key(const std::string& code) {
+    std::string k;
+    for (char ch : code)
+        if (ch != '.') k += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return k;
+}
+
+bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
 }  // namespace
 
 std::optional<ConceptId> Bindings::concept_by_name(const std::string& name) const {
@@ -71,6 +82,26 @@ std::optional<std::size_t> Bindings::drug_by_name(const std::string& name) const
     return it->second;
 }
 
+std::optional<std::size_t> Bindings::diagnosis_by_code(const std::string& system, const std::string& code) const {
+    if (auto it = diagnosis_by_code_.find(code_key(system, code)); it != diagnosis_by_code_.end()) return it->second;
+    if (diagnosis_prefixes_.empty()) return std::nullopt;
+    std::string key = prefix_key(code);
+    for (const auto& p : diagnosis_prefixes_)
+        if (starts_with(system, p.system) && starts_with(key, p.key)) return p.diagnosis;
+    return std::nullopt;
+}
+
+std::optional<std::size_t> Bindings::procedure_by_code(const std::string& system, const std::string& code) const {
+    auto it = procedure_by_code_.find(code_key(system, code));
+    if (it == procedure_by_code_.end()) return std::nullopt;
+    return it->second;
+}
+
+const std::vector<ClassId>& Procedure::classes_for(const std::string& diagnosis) const {
+    auto it = by_diagnosis.find(diagnosis);
+    return it == by_diagnosis.end() ? classes : it->second;
+}
+
 std::vector<std::string> Bindings::concept_names() const {
     std::vector<std::string> v;
     for (const auto& c : concepts) v.push_back(c.name);
@@ -89,6 +120,9 @@ void Bindings::index() {
     class_by_name_.clear();
     drug_by_code_.clear();
     drug_by_name_.clear();
+    diagnosis_by_code_.clear();
+    diagnosis_prefixes_.clear();
+    procedure_by_code_.clear();
     for (std::size_t i = 0; i < concepts.size(); ++i) {
         auto id = static_cast<ConceptId>(i);
         by_name_.emplace(concepts[i].name, id);
@@ -99,6 +133,16 @@ void Bindings::index() {
         drug_by_name_.emplace(lower(drugs[i].name), i);
         for (const auto& c : drugs[i].codes) drug_by_code_.emplace(code_key(c.system, c.code), i);
     }
+    for (std::size_t i = 0; i < diagnoses.size(); ++i)
+        for (const auto& c : diagnoses[i].codes) {
+            if (c.prefix) diagnosis_prefixes_.push_back(PrefixCode{c.system, prefix_key(c.code), i});
+            else diagnosis_by_code_.emplace(code_key(c.system, c.code), i);
+        }
+    // The most specific code wins (C91.1 before C91), then the order of the file.
+    std::stable_sort(diagnosis_prefixes_.begin(), diagnosis_prefixes_.end(),
+                     [](const PrefixCode& a, const PrefixCode& b) { return a.key.size() > b.key.size(); });
+    for (std::size_t i = 0; i < procedures.size(); ++i)
+        procedure_by_code_.emplace(code_key(procedures[i].code.system, procedures[i].code.code), i);
 }
 
 // ---------------------------------------------------------------------------
@@ -133,6 +177,16 @@ const char* site_name(Site s) {
     return "any";
 }
 
+// A diagnosis name: a plain word ("CLL", "B-ALL"), as messages and procedure classes write it.
+bool is_label(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    });
+}
+
+// The key of a procedure's `classes:` map for a diagnosis it does not list.
+constexpr const char* kDefaultDiagnosis = "default";
+
 std::optional<Site> parse_site(const std::string& s) {
     std::string l = lower(s);
     if (l == "any") return Site::Any;
@@ -157,24 +211,27 @@ public:
         const YAML::Node root = loaded;
         if (!root.IsMap()) {
             error(root.IsDefined() && !root.IsNull() ? root.Mark() : YAML::Mark(), 1,
-                  "a bindings file is a map with `concepts:`, `classes:`, `drugs:` and `procedures:`");
+                  "a bindings file is a map with `concepts:`, `classes:`, `drugs:`, `diagnoses:` and `procedures:`");
             return std::nullopt;
         }
         b_.source_name = file_->name();
-        // Classes first, so drugs can be checked against them whatever the key order.
+        // Classes before drugs and procedures, diagnoses before procedures, so
+        // each is checked against what it names whatever the key order.
+        const std::vector<std::string> sections = {"concepts", "classes", "drugs", "diagnoses", "procedures"};
         std::set<std::string> seen_sections;
         for (const auto& kv : root) {
             std::string key = kv.first.Scalar();
             if (!seen_sections.insert(key).second) error(kv.first, fmt::format("section `{}` appears twice", key));
-            if (key == "concepts" || key == "classes" || key == "drugs" || key == "procedures") continue;
+            if (std::find(sections.begin(), sections.end(), key) != sections.end()) continue;
             if (key == "name" || key == "version" || key == "description") continue;  // metadata
             auto& d = error(kv.first, fmt::format("unknown section `{}`", key));
-            d.suggestion = closest_name(key, {"concepts", "classes", "drugs", "procedures"});
+            d.suggestion = closest_name(key, sections);
         }
         if (root["classes"]) load_classes(root["classes"]);
         if (root["concepts"]) load_concepts(root["concepts"]);
         else error(root.Mark(), 1, "the bindings define no `concepts:`");
         if (root["drugs"]) load_drugs(root["drugs"]);
+        if (root["diagnoses"]) load_diagnoses(root["diagnoses"]);
         if (root["procedures"]) load_procedures(root["procedures"]);
         check_shared_codes();
         if (errors_) return std::nullopt;
@@ -250,8 +307,10 @@ private:
         }
     }
 
+    // The `codes:` list of `owner`. Only concept codes take `site` (site_out), and
+    // only diagnosis codes `match` (prefix_out, one flag per code returned).
     std::vector<Code> load_codes(const YAML::Node& n, const char* owner, std::optional<Site>* site_out,
-                                 std::vector<YAML::Mark>* marks) {
+                                 std::vector<YAML::Mark>* marks, std::vector<bool>* prefix_out = nullptr) {
         std::vector<Code> out;
         if (!n.IsSequence()) {
             error(n, fmt::format("`codes` of {} must be a list of {{system, code}}", owner));
@@ -262,7 +321,7 @@ private:
                 error(c, "a code is a map {system: ..., code: ...}");
                 continue;
             }
-            check_fields(c, {"system", "code", "site", "display"}, "a code");
+            check_fields(c, {"system", "code", "site", "match", "display"}, "a code");
             if (!c["system"] || !c["code"]) {
                 error(c, "a code needs both `system` and `code`");
                 continue;
@@ -289,8 +348,22 @@ private:
                     }
                 }
             }
+            bool prefix = false;
+            if (c["match"]) {
+                if (!prefix_out) {
+                    error(c["match"], "only diagnosis codes take `match`");
+                } else if (auto m = scalar(c["match"], "`match`")) {
+                    if (*m == "prefix") {
+                        prefix = true;
+                    } else if (*m != "exact") {
+                        auto& d = error(c["match"], fmt::format("unknown match `{}` (exact or prefix)", *m));
+                        d.suggestion = closest_name(*m, {"exact", "prefix"});
+                    }
+                }
+            }
             out.push_back(Code{*sys, *code});
             if (marks) marks->push_back(c.Mark());
+            if (prefix_out) prefix_out->push_back(prefix);
         }
         return out;
     }
@@ -467,31 +540,154 @@ private:
                     error(marks[i], 1, fmt::format("code {} is already bound to drug `{}`", d.codes[i].code, it->second));
             }
             if (v["classes"]) {
-                if (!v["classes"].IsSequence()) {
+                if (!v["classes"].IsSequence())
                     error(v["classes"], fmt::format("`classes` of {} must be a list of class names", what));
-                } else {
-                    for (const auto& x : v["classes"]) {
-                        auto s = scalar(x, "a class");
-                        if (!s) continue;
-                        auto it = std::find_if(b_.classes.begin(), b_.classes.end(),
-                                               [&](const DrugClass& dc) { return dc.name == *s; });
-                        if (it == b_.classes.end()) {
-                            auto& diag = error(x, fmt::format("{} names class `{}`, which `classes:` does not declare", what, *s));
-                            diag.suggestion = closest_name(*s, b_.class_names());
-                            continue;
-                        }
-                        auto id = static_cast<ClassId>(it - b_.classes.begin());
-                        if (std::find(d.classes.begin(), d.classes.end(), id) == d.classes.end()) d.classes.push_back(id);
-                    }
-                }
+                else
+                    d.classes = class_list(v["classes"], what);
             }
             b_.drugs.push_back(std::move(d));
         });
     }
 
+    // A list of class names, each declared under `classes:`, without repeats.
+    std::vector<ClassId> class_list(const YAML::Node& list, const std::string& what) {
+        std::vector<ClassId> out;
+        for (const auto& x : list) {
+            auto s = scalar(x, "a class");
+            if (!s) continue;
+            auto it = std::find_if(b_.classes.begin(), b_.classes.end(),
+                                   [&](const DrugClass& dc) { return dc.name == *s; });
+            if (it == b_.classes.end()) {
+                auto& diag = error(x, fmt::format("{} names class `{}`, which `classes:` does not declare", what, *s));
+                diag.suggestion = closest_name(*s, b_.class_names());
+                continue;
+            }
+            auto id = static_cast<ClassId>(it - b_.classes.begin());
+            if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+        }
+        return out;
+    }
+
+    void load_diagnoses(const YAML::Node& section) {
+        std::map<std::string, std::string> code_owner;  // system|code (prefix codes: their key) -> diagnosis
+        each_entry(section, "diagnoses", [&](const YAML::Node& key, const YAML::Node& v) {
+            Diagnosis dx;
+            dx.name = key.Scalar();
+            std::string what = fmt::format("diagnosis `{}`", dx.name);
+            if (!is_label(dx.name))
+                error(key, fmt::format("diagnosis name `{}` must be a plain word (letters, digits, - or _)", dx.name));
+            else if (dx.name == kDefaultDiagnosis)
+                error(key, fmt::format("`{}` names the fallback in a procedure's `classes:`, not a diagnosis",
+                                       kDefaultDiagnosis));
+            if (!v.IsMap()) {
+                error(v.IsNull() ? key : v, fmt::format("{} must be a map with `codes`", what));
+                return;
+            }
+            check_fields(v, {"display", "codes"}, what.c_str());
+            if (v["display"])
+                if (auto s = scalar(v["display"], "`display`")) dx.display = *s;
+            if (!v["codes"]) {
+                error(key, fmt::format("{} needs `codes:`, the codes that diagnose it", what));
+                return;
+            }
+            std::vector<YAML::Mark> marks;
+            std::vector<bool> prefix;
+            auto codes = load_codes(v["codes"], what.c_str(), nullptr, &marks, &prefix);
+            for (std::size_t i = 0; i < codes.size(); ++i) {
+                DiagnosisCode c{codes[i].system, codes[i].code, prefix[i]};
+                std::string k = c.prefix ? "prefix|" + code_key(c.system, prefix_key(c.code))
+                                         : code_key(c.system, c.code);
+                if (c.prefix && prefix_key(c.code).empty()) {
+                    error(marks[i], 1, fmt::format("code `{}` has nothing to match by prefix", c.code));
+                    continue;
+                }
+                auto [it, fresh] = code_owner.emplace(k, dx.name);
+                if (!fresh) {
+                    error(marks[i], 1, fmt::format("code {} is already bound to diagnosis `{}`", c.code, it->second));
+                    continue;
+                }
+                dx.codes.push_back(std::move(c));
+            }
+            b_.diagnoses.push_back(std::move(dx));
+        });
+    }
+
     void load_procedures(const YAML::Node& section) {
         if (section.IsNull()) return;
-        b_.procedure_codes = load_codes(section, "`procedures`", nullptr, nullptr);
+        if (!section.IsSequence()) {
+            error(section, "`procedures` must be a list of {system, code, display, classes}");
+            return;
+        }
+        std::set<std::string> seen;
+        for (const auto& p : section) {
+            if (!p.IsMap()) {
+                error(p, "a procedure is a map {system: ..., code: ..., classes: ...}");
+                continue;
+            }
+            check_fields(p, {"system", "code", "display", "classes"}, "a procedure");
+            if (!p["system"] || !p["code"]) {
+                error(p, "a procedure needs both `system` and `code`");
+                continue;
+            }
+            auto sys = scalar(p["system"], "`system`");
+            auto code = scalar(p["code"], "`code`");
+            if (!sys || !code) continue;
+            if (sys->empty() || code->empty()) {
+                error(p, "`system` and `code` must not be empty");
+                continue;
+            }
+            if (!seen.insert(code_key(*sys, *code)).second) {
+                error(p["code"], fmt::format("procedure code {} is listed twice", *code));
+                continue;
+            }
+            Procedure proc;
+            proc.code = Code{*sys, *code};
+            if (p["display"])
+                if (auto s = scalar(p["display"], "`display`")) proc.display = *s;
+            if (p["classes"]) procedure_classes(p["classes"], fmt::format("procedure {}", *code), proc);
+            b_.procedures.push_back(std::move(proc));
+        }
+    }
+
+    // `classes:` of a procedure: a list (whatever the diagnosis), or a map from
+    // diagnosis names (and `default`) to lists.
+    void procedure_classes(const YAML::Node& n, const std::string& what, Procedure& proc) {
+        if (n.IsSequence()) {
+            proc.classes = class_list(n, what);
+            return;
+        }
+        if (!n.IsMap()) {
+            error(n, fmt::format("`classes` of {} must be a list of class names, or a map from diagnoses "
+                                 "(and `default`) to such lists",
+                                 what));
+            return;
+        }
+        std::vector<std::string> names = {kDefaultDiagnosis};
+        for (const auto& dx : b_.diagnoses) names.push_back(dx.name);
+        std::set<std::string> seen;
+        for (const auto& kv : n) {
+            std::string dx = kv.first.IsScalar() ? kv.first.Scalar() : "";
+            if (!seen.insert(dx).second) {
+                error(kv.first, fmt::format("diagnosis `{}` appears twice in `classes` of {}", dx, what));
+                continue;
+            }
+            if (std::find(names.begin(), names.end(), dx) == names.end()) {
+                auto& d = error(kv.first, fmt::format("`classes` of {} names diagnosis `{}`, which `diagnoses:` "
+                                                      "does not declare",
+                                                      what, dx));
+                d.suggestion = closest_name(dx, names);
+                continue;
+            }
+            std::string whose = fmt::format("{} for {}", what, dx);
+            if (!kv.second.IsSequence()) {
+                error(kv.second.IsNull() ? kv.first : kv.second,
+                      fmt::format("the classes of {} must be a list of class names", whose));
+                continue;
+            }
+            auto list = class_list(kv.second, whose);
+            if (dx == kDefaultDiagnosis) proc.classes = std::move(list);
+            else proc.by_diagnosis[dx] = std::move(list);
+        }
     }
 
     // A code may denote several concepts only when their sites tell them apart.

@@ -13,7 +13,7 @@
 //     nlohmann::json (already a dependency) keeps no positions.
 //   - On-Demand only validates what it visits, so the loader visits everything
 //     it uses: fields it reads are materialised into a small positioned tree
-//     (JNode in load_fhir.cpp), the rest are walked and dropped, so a Bundle or
+//     (JNode in fhir_json.hpp), the rest are walked and dropped, so a Bundle or
 //     an NDJSON resource that is not valid JSON is reported (`bad-json`), never
 //     half-read. (Lines of resource types crit does not read, e.g. Encounter,
 //     are only checked for structure: unbalanced or truncated, not bad atoms.)
@@ -42,13 +42,14 @@
 //
 // What is read (docs: data-contract.md):
 //   Patient            id (a Bundle entry without one takes its fullUrl uuid), birthDate.
-//   Condition          code: CLL (SNOMED 92814006, ICD-10 C91.1*) or ALL (SNOMED 91857003,
-//                      ICD-10 C91.0*) -> diagnosis (the code as written) and
+//   Condition          code: a code of one of the bindings' `diagnoses:` (shipped: CLL
+//                      SNOMED 92814006, ICD-10 C91.1*; ALL SNOMED 91857003, ICD-10
+//                      C91.0*) -> diagnosis (the code as written) and
 //                      onsetDateTime / onsetPeriod.start -> diagnosis_date. Other
 //                      codes are comorbidities: `unbound-code`. verificationStatus
-//                      entered-in-error / refuted: `status`. A second leukaemia
+//                      entered-in-error / refuted: `status`. A second diagnosis
 //                      Condition of the same disease keeps the earliest onset; of
-//                      the other disease: `conflicting-diagnosis`.
+//                      another disease: `conflicting-diagnosis`.
 //   Observation        status final / amended / corrected only (else `status`).
 //                      code.coding -> concept through the bindings; bodySite
 //                      (SNOMED 14016003 marrow, 87612001 blood, 65216001 CSF)
@@ -87,15 +88,20 @@
 //   Procedure          status completed / in-progress / on-hold / stopped; code
 //                      among the bindings' `procedures` (SNOMED 367336001
 //                      chemotherapy), else `unbound-code`. performedPeriod or
-//                      performedDateTime, as above. Its classes: `antileukemic`
-//                      plus the disease's therapy classes, as for an unspecified
-//                      regimen in the bindings (CLL: cll_therapy,
-//                      cll_chemoimmunotherapy, as chlorambucil or bendamustine;
-//                      ALL: all_induction, all_therapy, as `induction`), the
-//                      disease taken from reasonCode, else from the patient's
-//                      Condition. (The bindings have no table for this yet;
-//                      classes absent from the bindings are left out.)
+//                      performedDateTime, as above. Its classes: the procedure's
+//                      `classes:` in the bindings for the disease it treats, the
+//                      disease taken from reasonCode (a `diagnoses:` code), else
+//                      from the patient's Condition; `default:` when neither
+//                      names one it lists (shipped: CLL cll_therapy,
+//                      cll_chemoimmunotherapy, antileukemic, as chlorambucil or
+//                      bendamustine; ALL all_induction, all_therapy,
+//                      antileukemic, as `induction`; else antileukemic).
 //   Other resource types are not read; they are counted in FhirStats.
+//
+// Code layout: load_fhir.cpp holds the Bundle and NDJSON loaders below;
+// fhir_json.hpp the JSON layer (simdjson -> JNode, positions -> lines and JSON
+// paths, NDJSON line scan and batches); fhir_resources.hpp the resources ->
+// timeline records (Reader).
 //
 // Rejections (Rejection::reason; origin = file, line, JSON path such as
 // `entry[3].resource.valueQuantity.code`, or for NDJSON `valueQuantity.code`

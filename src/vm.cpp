@@ -79,13 +79,23 @@ struct Machine {
             step(in);
             if (in.op == Op::RETURN) {
                 std::swap(slot, stack[top]);
-            } else if (ev_trace) {
+            } else if (ev_trace && pushes_[static_cast<int>(in.op)]) {
                 ev.trace.emplace_back(pc, peek());
             }
         }
     }
 
     bool ev_trace = false;
+
+    // Whether an opcode leaves a value on the stack (MEASURED does not): from the signatures.
+    static inline const std::vector<bool> pushes_ = [] {
+        std::vector<bool> v;
+        for (std::size_t i = 0; i < op_count(); ++i) {
+            std::string_view sig = op_info(static_cast<Op>(i)).signature;
+            v.push_back(sig.back() != '>');
+        }
+        return v;
+    }();
 
     void step(const Instr& in) {
         switch (in.op) {

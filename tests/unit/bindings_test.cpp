@@ -245,13 +245,54 @@ TEST_CASE("drugs, classes and procedures of the default bindings", "[bindings]")
     CHECK(drug_named("Ibrutinib").name == "ibrutinib");
     CHECK_FALSE(b.drug_by_name("aspirin"));
 
-    REQUIRE(b.procedure_codes.size() == 1);
-    CHECK(b.procedure_codes[0].system == "http://snomed.info/sct");
-    CHECK(b.procedure_codes[0].code == "367336001");
+    REQUIRE(b.procedures.size() == 1);
+    CHECK(b.procedures[0].code.system == "http://snomed.info/sct");
+    CHECK(b.procedures[0].code.code == "367336001");
     CHECK(b.class_by_name("bcr_inhibitor").has_value());
     CHECK_FALSE(b.class_by_name("kinase_inhibitor"));
     auto names = b.class_names();
     CHECK(std::find(names.begin(), names.end(), "pi3k_inhibitor") != names.end());
+}
+
+TEST_CASE("diagnoses and procedure classes of the default bindings", "[bindings]") {
+    const Bindings& b = defaults();
+    const std::string snomed = "http://snomed.info/sct", icd10 = "http://hl7.org/fhir/sid/icd-10";
+    auto dx = [&](const std::string& system, const std::string& code) {
+        auto i = b.diagnosis_by_code(system, code);
+        return i ? b.diagnoses[*i].name : std::string("<none>");
+    };
+    CHECK(dx(snomed, "92814006") == "CLL");
+    CHECK(dx(snomed, "91857003") == "ALL");
+    CHECK(dx(snomed, "9281400") == "<none>");   // SNOMED codes match exactly
+    CHECK(dx(snomed, "928140061") == "<none>");
+    CHECK(dx(snomed, "C91.1") == "<none>");
+    // ICD-10: the code and its subcodes, with or without the dot, either case, any national edition.
+    for (const char* c : {"C91.1", "C91.10", "C91.12", "C911", "c91.1"}) {
+        INFO(c);
+        CHECK(dx(icd10, c) == "CLL");
+        CHECK(dx(icd10 + "-cm", c) == "CLL");
+    }
+    CHECK(dx(icd10, "C91.0") == "ALL");
+    CHECK(dx(icd10 + "-de", "C91.00") == "ALL");
+    CHECK(dx(icd10, "C91") == "<none>");
+    CHECK(dx(icd10, "C92.1") == "<none>");
+    CHECK(dx("http://hl7.org/fhir/sid/icd-9-cm", "C91.1") == "<none>");
+
+    REQUIRE(b.procedure_by_code(snomed, "367336001") == std::size_t{0});
+    CHECK_FALSE(b.procedure_by_code(snomed, "86273004"));
+    const Procedure& chemo = b.procedures[0];
+    CHECK(chemo.display == "Chemotherapy");
+    auto names = [&](const std::vector<ClassId>& ids) {
+        std::vector<std::string> v;
+        for (ClassId c : ids) v.push_back(b.classes[c].name);
+        return v;
+    };
+    // As an unspecified regimen of the disease (chlorambucil, bendamustine; `induction`).
+    CHECK(names(chemo.classes_for("CLL")) ==
+          std::vector<std::string>{"cll_therapy", "cll_chemoimmunotherapy", "antileukemic"});
+    CHECK(names(chemo.classes_for("ALL")) == std::vector<std::string>{"all_induction", "all_therapy", "antileukemic"});
+    CHECK(names(chemo.classes_for("")) == std::vector<std::string>{"antileukemic"});
+    CHECK(names(chemo.classes_for("AML")) == std::vector<std::string>{"antileukemic"});
 }
 
 TEST_CASE("default_bindings_path honours CRIT_BINDINGS", "[bindings]") {
@@ -292,6 +333,23 @@ TEST_CASE("index() builds the lookups of hand-made bindings", "[bindings]") {
     CHECK(b.drug_by_code("rx", "42") == std::size_t{0});
     CHECK(b.drug_by_name("drug") == std::size_t{0});
     CHECK(b.concept_names() == std::vector<std::string>{"alpha", "mrd_b", "mrd_any"});
+
+    // Diagnoses: an exact code first, then the longest prefix, whatever the order of the file.
+    b.diagnoses = {{"lymphoid", "", {{"icd", "C91", true}}},
+                   {"cll", "", {{"icd", "C91.1", true}, {"sct", "92814006", false}}},
+                   {"odd", "", {{"icd", "C91.15", false}}}};
+    b.procedures = {{{"sct", "1"}, "", {0}, {{"cll", {}}}}};
+    b.index();
+    CHECK(b.diagnosis_by_code("icd", "C91.0") == std::size_t{0});
+    CHECK(b.diagnosis_by_code("icd", "C91.13") == std::size_t{1});
+    CHECK(b.diagnosis_by_code("icd-cm", "c9113") == std::size_t{1});
+    CHECK(b.diagnosis_by_code("icd", "C91.15") == std::size_t{2});
+    CHECK(b.diagnosis_by_code("sct", "92814006") == std::size_t{1});
+    CHECK_FALSE(b.diagnosis_by_code("sct", "928140060"));
+    CHECK_FALSE(b.diagnosis_by_code("ic", "C91.1"));
+    CHECK(b.procedure_by_code("sct", "1") == std::size_t{0});
+    CHECK(b.procedures[0].classes_for("cll").empty());
+    CHECK(b.procedures[0].classes_for("other") == std::vector<ClassId>{0});
 }
 
 TEST_CASE("malformed YAML gives one located diagnostic", "[bindings]") {
@@ -422,6 +480,112 @@ TEST_CASE("bindings are validated, each error at its line", "[bindings]") {
             "drgus: {}\n");
         CHECK(mentions(d, "unknown field `dispaly`", 2));
         CHECK(mentions(d, "unknown section `drgus`", 3));
+    }
+    SECTION("diagnoses and procedure classes: a valid file") {
+        Diagnostics d;
+        // `procedures:` comes before the sections it names: the order of sections does not matter.
+        auto r = load_bindings(write_temp("b.yaml", R"(
+concepts:
+  x: {kind: boolean}
+procedures:
+  - system: s
+    code: '1'
+    classes: {B-ALL: [c1], default: [c2, c2]}
+  - {system: s, code: '2', classes: [c2]}
+  - {system: s, code: '3'}
+classes: {c1: One, c2: Two}
+diagnoses:
+  B-ALL:
+    display: B-lineage ALL
+    codes:
+      - {system: s, code: '10'}
+      - {system: i, code: C91.0, match: prefix}
+      - {system: i, code: C91.00, match: exact}
+)"),
+                               d);
+        INFO(render(d));
+        REQUIRE(r.has_value());
+        CHECK(d.items().empty());
+        REQUIRE(r->diagnoses.size() == 1);
+        CHECK(r->diagnoses[0].display == "B-lineage ALL");
+        CHECK(r->diagnoses[0].codes.size() == 3);
+        CHECK(r->diagnosis_by_code("i", "C91.01") == std::size_t{0});
+        CHECK(r->diagnosis_by_code("s", "10") == std::size_t{0});
+        REQUIRE(r->procedures.size() == 3);
+        CHECK(r->procedures[0].classes_for("B-ALL") == std::vector<ClassId>{0});
+        CHECK(r->procedures[0].classes_for("") == std::vector<ClassId>{1});  // repeats dropped
+        CHECK(r->procedures[1].classes_for("B-ALL") == std::vector<ClassId>{1});
+        CHECK(r->procedures[2].classes_for("B-ALL").empty());
+    }
+    SECTION("malformed diagnoses") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x:\n"
+            "    kind: boolean\n"
+            "    codes: [{system: s, code: '1', match: prefix}]\n"
+            "diagnoses:\n"
+            "  CLL:\n"
+            "    codes:\n"
+            "      - {system: i, code: C91.1, match: prefx}\n"
+            "      - {system: s, code: '92814006'}\n"
+            "  ALL:\n"
+            "    codes: [{system: s, code: '92814006'}, {system: i, code: ., match: prefix}]\n"
+            "  default: {codes: [{system: s, code: '3'}]}\n"
+            "  AML: {display: no codes}\n"
+            "  T cell: {codes: [{system: s, code: '4'}]}\n"
+            "  MDS: [{system: s, code: '5'}]\n"
+            "  CML: {codes: [{system: s, code: '6'}], dispay: x}\n");
+        CHECK(mentions(d, "only diagnosis codes take `match`", 4));
+        CHECK(mentions(d, "unknown match `prefx` (exact or prefix)", 8));
+        CHECK(mentions(d, "code 92814006 is already bound to diagnosis `CLL`", 11));
+        CHECK(mentions(d, "code `.` has nothing to match by prefix", 11));
+        CHECK(mentions(d, "`default` names the fallback in a procedure's `classes:`, not a diagnosis", 12));
+        CHECK(mentions(d, "diagnosis `AML` needs `codes:`", 13));
+        CHECK(mentions(d, "diagnosis name `T cell` must be a plain word", 14));
+        CHECK(mentions(d, "diagnosis `MDS` must be a map with `codes`", 15));
+        CHECK(mentions(d, "unknown field `dispay` in diagnosis `CML`", 16));
+        auto prefx = std::find_if(d.items().begin(), d.items().end(),
+                                  [](const Diagnostic& x) { return x.message.find("prefx") != std::string::npos; });
+        REQUIRE(prefx != d.items().end());
+        CHECK(prefx->suggestion == "prefix");
+    }
+    SECTION("malformed procedures and their classes") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "classes: {cll_therapy: CLL}\n"
+            "diagnoses:\n"
+            "  CLL: {codes: [{system: s, code: '1'}]}\n"
+            "procedures:\n"
+            "  - {system: s, code: '10', classes: {CLL: [cll_therapy], CCL: [cll_therapy]}}\n"
+            "  - {system: s, code: '11', classes: {CLL: [cll_theraphy]}}\n"
+            "  - {system: s, code: '12', classes: cll_therapy}\n"
+            "  - {system: s, code: '10'}\n"
+            "  - {system: s, code: '13', site: marrow}\n"
+            "  - {system: s, code: '14', classes: {default: cll_therapy}}\n"
+            "  - {code: '15'}\n"
+            "  - just a code\n");
+        CHECK(mentions(d, "`classes` of procedure 10 names diagnosis `CCL`, which `diagnoses:` does not declare", 7));
+        CHECK(mentions(d, "procedure 11 for CLL names class `cll_theraphy`, which `classes:` does not declare", 8));
+        CHECK(mentions(d, "`classes` of procedure 12 must be a list of class names, or a map", 9));
+        CHECK(mentions(d, "procedure code 10 is listed twice", 10));
+        CHECK(mentions(d, "unknown field `site` in a procedure", 11));
+        CHECK(mentions(d, "the classes of procedure 14 for default must be a list of class names", 12));
+        CHECK(mentions(d, "a procedure needs both `system` and `code`", 13));
+        CHECK(mentions(d, "a procedure is a map", 14));
+        auto ccl = std::find_if(d.items().begin(), d.items().end(),
+                                [](const Diagnostic& x) { return x.message.find("`CCL`") != std::string::npos; });
+        REQUIRE(ccl != d.items().end());
+        CHECK(ccl->suggestion == "CLL");
+    }
+    SECTION("procedures and diagnoses of the wrong shape") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "diagnoses: [CLL]\n"
+            "procedures: {chemo: 1}\n");
+        CHECK(mentions(d, "`diagnoses` must be a map from names to entries", 3));
+        CHECK(mentions(d, "`procedures` must be a list of {system, code, display, classes}", 4));
     }
     SECTION("not a map at all") {
         auto d = load_text("- just\n- a list\n");

@@ -286,7 +286,68 @@ TEST_CASE("ICD-10 C91.1x is CLL, C91.0 ALL; other conditions are unbound; a seco
     auto unbound = l.rejected(kUnboundCode);
     CHECK(unbound.origin.path == "entry[3].resource.code");
     CHECK(unbound.detail.find("SNOMED 38341003") != std::string::npos);
+    // The diagnoses crit reads are listed from the bindings' `diagnoses:`.
+    CHECK(unbound.detail.find("(CLL: SNOMED 92814006 / ICD-10 C91.1; ALL: SNOMED 91857003 / ICD-10 C91.0)") !=
+          std::string::npos);
     CHECK(l.rejected("conflicting-diagnosis").origin.path == "entry[4].resource.code");
+}
+
+TEST_CASE("diagnoses and procedure classes come from the bindings: a site's own file", "[fhir]") {
+    TempDir dir;
+    Diagnostics d;
+    auto site = load_bindings(dir.write("site.yaml", R"(
+concepts:
+  platelets: {unit: 10*9/L, codes: [{system: http://loinc.org, code: 777-3}]}
+classes:
+  aml_induction: {display: AML induction}
+  antileukemic: {display: Any antileukemic therapy}
+  transplant: {display: Stem cell transplant}
+diagnoses:
+  AML:
+    codes:
+      - {system: http://snomed.info/sct, code: '91861009'}
+      - {system: http://hl7.org/fhir/sid/icd-10, code: C92.0, match: prefix}
+procedures:
+  - system: http://snomed.info/sct
+    code: '367336001'
+    classes: {AML: [aml_induction, antileukemic], default: [antileukemic]}
+  - {system: http://snomed.info/sct, code: '234336002', classes: [transplant]}
+)"),
+                              d);
+    INFO(render(d));
+    REQUIRE(site.has_value());
+    json cll_reason = chemo("completed", json{{"performedDateTime", "2024-02-01"}});
+    cll_reason["reasonCode"] = json::array({cc(kSnomed, "92814006")});  // not a diagnosis of these bindings
+    json transplant = chemo("completed", json{{"performedDateTime", "2024-03-01"}});
+    transplant["code"] = cc(kSnomed, "234336002");
+    std::string text =
+        bundle_json({patient("p1"), condition("http://hl7.org/fhir/sid/icd-10-cm", "C92.00", "2023-06-01"),
+                     condition(kSnomed, "92814006", "2023-01-01"),  // CLL: unknown to these bindings
+                     chemo("completed", json{{"performedDateTime", "2024-01-01"}}), cll_reason, transplant,
+                     patient("p2"), chemo("completed", json{{"performedDateTime", "2024-01-01"}}, "p2")})
+            .dump(1);
+    Loaded l;
+    l.ok = load_fhir_bundle_text(
+        "b.json", text, *site, [&](Timeline&& t) { l.patients.push_back(std::move(t)); }, l.rejects, l.diags);
+    REQUIRE(l.patients.size() == 2);
+    auto names = [&](const Treatment& t) {
+        std::vector<std::string> v;
+        for (ClassId c : t.classes) v.push_back(site->classes[c].name);
+        return v;
+    };
+    const Timeline& p1 = l.patients[0];
+    CHECK(p1.diagnosis == "C92.00");
+    CHECK(p1.diagnosis_date == day("2023-06-01"));
+    REQUIRE(p1.treatments.size() == 3);
+    CHECK(names(p1.treatments[0]) == std::vector<std::string>{"aml_induction", "antileukemic"});
+    CHECK(names(p1.treatments[1]) == std::vector<std::string>{"aml_induction", "antileukemic"});  // the patient's AML
+    CHECK(names(p1.treatments[2]) == std::vector<std::string>{"transplant"});  // a list: whatever the diagnosis
+    const Timeline& p2 = l.patients[1];
+    REQUIRE(p2.treatments.size() == 1);
+    CHECK(names(p2.treatments[0]) == std::vector<std::string>{"antileukemic"});  // no diagnosis: `default`
+    auto unbound = l.rejected(kUnboundCode);
+    CHECK(unbound.origin.path == "entry[2].resource.code");
+    CHECK(unbound.detail.find("(AML: SNOMED 91861009 / ICD-10 C92.0)") != std::string::npos);
 }
 
 TEST_CASE("a refuted or entered-in-error Condition is rejected with reason status", "[fhir]") {
