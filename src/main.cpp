@@ -244,6 +244,7 @@ int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::st
 int main(int argc, char** argv) {
     CLI::App app{"crit: clinical response criteria, compiled and run over patient timelines"};
     app.require_subcommand(1);
+    app.fallthrough();  // `crit run ... --bindings f` as well as `crit --bindings f run ...`
     std::string bindings;
     app.add_option("--bindings", bindings, "terminology binding file (default: the rule file's, else the shipped one)");
 
