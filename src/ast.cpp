@@ -2,6 +2,16 @@
 
 namespace crit {
 
+int subject_concept_of(const Expr& e) {
+    if (e.r.subject_concept >= 0 && (e.kind == ExprKind::Compare || e.kind == ExprKind::Change ||
+                                     e.kind == ExprKind::IsValue || e.kind == ExprKind::Name))
+        return e.r.subject_concept;
+    for (const auto& k : e.kids)
+        if (k)
+            if (int c = subject_concept_of(*k); c >= 0) return c;
+    return -1;
+}
+
 const char* cmp_name(CmpOp op) {
     switch (op) {
         case CmpOp::Lt: return "<";

@@ -88,6 +88,10 @@ struct Expr {
     } r;
 };
 
+// The concept a (checked) clause is about: the subject of its first relation or concept
+// name, or -1. `among abnormal at baseline` judges a group member by this concept.
+int subject_concept_of(const Expr& e);
+
 struct Header {
     Span span;
     std::string name, version, source, disease, bindings;

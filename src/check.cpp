@@ -395,16 +395,6 @@ private:
                                  span > kMaxDurationDays ? "longer than 100 years" : "not a positive length of time"));
     }
 
-    // The concept a group member is about: the first relation subject in it.
-    static int member_concept(const Expr& e) {
-        if (e.r.subject_concept >= 0 && (e.kind == ExprKind::Compare || e.kind == ExprKind::Change ||
-                                         e.kind == ExprKind::IsValue || e.kind == ExprKind::Name))
-            return e.r.subject_concept;
-        for (const auto& k : e.kids)
-            if (k)
-                if (int c = member_concept(*k); c >= 0) return c;
-        return -1;
-    }
 
     Type group(Expr& e, Ctx& ctx) {
         set(e, Type::Truth);
@@ -421,7 +411,7 @@ private:
             if (e.combinator != Combinator::AtLeast)
                 d_.error(DiagCode::BadCount, e.span, "`among abnormal at baseline` applies to `at least N of`");
             for (auto& k : e.kids) {
-                int c = member_concept(*k);
+                int c = subject_concept_of(*k);
                 if (c < 0) {
                     d_.error(DiagCode::NoNormalRange, k->span,
                              "this clause names no concept, so crit cannot tell whether it was abnormal at baseline");

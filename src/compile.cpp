@@ -54,12 +54,15 @@ private:
         if (m_.baseline) p_.baseline_window = m_.baseline->window;
     }
 
-    // Compiles `body` as a new item and returns its slot.
-    int item(Item::Kind kind, const std::string& name, const Expr& body, Type type, bool baseline_mode = false) {
+    // Compiles `body` as a new item and returns its slot; `ever` wraps it in EVER
+    // (`first of` results ask whether a criterion has ever held).
+    int item(Item::Kind kind, const std::string& name, const Expr& body, Type type, bool baseline_mode = false,
+             bool ever = false) {
         buffers_.emplace_back();
         bool saved = baseline_mode_;
         baseline_mode_ = baseline_mode;
         expr(body);
+        if (ever) emit(Op::EVER, body);
         emit(Op::RETURN, body);
         baseline_mode_ = saved;
         Buffer buf = std::move(buffers_.back());
@@ -130,33 +133,13 @@ private:
                 bool ever = r.kind == ResultDef::Kind::FirstOf;
                 if (ever && ch.cond->r.ref == Expr::Resolved::Ref::Criterion) choice.criterion = ch.cond->r.index;
                 std::string nm = fmt::format("{}={}", r.name, ch.label);
-                choice.item = ever ? ever_item(nm, *ch.cond) : item(Item::Kind::ResultCond, nm, *ch.cond, Type::Truth);
+                choice.item = item(Item::Kind::ResultCond, nm, *ch.cond, Type::Truth, false, ever);
                 p_.items[choice.item].result = i;
                 p_.items[choice.item].choice = static_cast<int>(c);
                 info.choices.push_back(std::move(choice));
             }
         }
         p_.results.push_back(std::move(info));
-    }
-
-    int ever_item(const std::string& name, const Expr& cond) {
-        buffers_.emplace_back();
-        expr(cond);
-        emit(Op::EVER, cond);
-        emit(Op::RETURN, cond);
-        Buffer buf = std::move(buffers_.back());
-        buffers_.pop_back();
-        Item it;
-        it.kind = Item::Kind::ResultCond;
-        it.name = name;
-        it.type = Type::Truth;
-        it.node = cond.id;
-        it.begin = static_cast<std::uint32_t>(p_.code.size());
-        p_.code.insert(p_.code.end(), buf.code.begin(), buf.code.end());
-        p_.nodes.insert(p_.nodes.end(), buf.nodes.begin(), buf.nodes.end());
-        it.end = static_cast<std::uint32_t>(p_.code.size());
-        p_.items.push_back(std::move(it));
-        return static_cast<int>(p_.items.size() - 1);
     }
 
     void emit(Op op, const Expr& at, std::uint8_t x = 0, std::uint16_t a = 0, std::uint32_t b = 0) {
@@ -331,15 +314,6 @@ private:
         emit(Op::WINDOW, e, static_cast<std::uint8_t>(w), 0, duration(e.dur));
     }
 
-    static int member_concept(const Expr& e) {
-        if (e.r.subject_concept >= 0 && (e.kind == ExprKind::Compare || e.kind == ExprKind::Change ||
-                                         e.kind == ExprKind::IsValue || e.kind == ExprKind::Name))
-            return e.r.subject_concept;
-        for (const auto& k : e.kids)
-            if (k)
-                if (int c = member_concept(*k); c >= 0) return c;
-        return -1;
-    }
 
     void group(const Expr& e) {
         for (const auto& k : e.kids) expr(*k);
@@ -354,7 +328,7 @@ private:
             case Combinator::AtLeast:
                 if (e.among_abnormal) {
                     for (const auto& k : e.kids) {
-                        int c = member_concept(*k);
+                        int c = subject_concept_of(*k);
                         auto it = cm_.normal_of_concept.find(c);
                         emit(Op::SLOT, e, 0, static_cast<std::uint16_t>(normal_slot(it->second)));
                         emit(Op::NOT, e);
