@@ -1,6 +1,8 @@
 // YAML timelines -> Timeline. The format is documented in load_yaml.hpp.
 #include "load_yaml.hpp"
 
+#include "load_data.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -22,16 +24,12 @@ void keep_alive(SourcePtr f) {
     files.push_back(std::move(f));
 }
 
-std::string lower(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-    return s;
-}
+// The record conversions the FHIR and CSV loaders use too (load_data.hpp), so the
+// formats reject alike.
+using facts::Fail;
+using facts::lower;
+using facts::parse_qty_text;
+using facts::trim;
 
 std::optional<Site> parse_site(const std::string& s) {
     std::string l = lower(s);
@@ -41,51 +39,6 @@ std::optional<Site> parse_site(const std::string& s) {
     if (l == "csf") return Site::Csf;
     return std::nullopt;
 }
-
-// Reads a leading comparator ("<", "<=", "≤", ...); Eq when there is none.
-Comparator take_comparator(std::string_view& s) {
-    auto eat = [&](std::string_view p) {
-        if (s.substr(0, p.size()) != p) return false;
-        s.remove_prefix(p.size());
-        return true;
-    };
-    if (eat("<=") || eat("\u2264")) return Comparator::Le;
-    if (eat(">=") || eat("\u2265")) return Comparator::Ge;
-    if (eat("<")) return Comparator::Lt;
-    if (eat(">")) return Comparator::Gt;
-    if (eat("==") || eat("=")) return Comparator::Eq;
-    return Comparator::Eq;
-}
-
-// "<0.005 %" -> {Lt, 0.005, "%"}; has_cmp says whether a comparator was written.
-struct QtyText {
-    Comparator cmp = Comparator::Eq;
-    bool has_cmp = false;
-    double value = 0;
-    std::string unit;
-};
-
-std::optional<QtyText> parse_qty_text(std::string_view s) {
-    QtyText q;
-    s = trim(s);
-    auto before = s.size();
-    q.cmp = take_comparator(s);
-    q.has_cmp = s.size() != before;
-    s = trim(s);
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-    // std::from_chars also reads "inf" and "nan"; only plain decimals are accepted.
-    if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s.front())) || s.front() == '.' || s.front() == '-'))
-        return std::nullopt;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), q.value);
-    if (ec != std::errc() || !std::isfinite(q.value)) return std::nullopt;
-    q.unit = std::string(trim(s.substr(static_cast<std::size_t>(end - s.data()))));
-    return q;
-}
-
-struct Fail {
-    std::string reason;
-    std::string detail;
-};
 
 class Builder {
 public:
@@ -325,27 +278,8 @@ private:
         return f.IsScalar() ? f.Scalar() : std::string("?");
     }
 
-    // Converts `v` written in `unit_text` to the concept's unit.
     static std::optional<Fail> convert(const Concept& c, double v, const std::string& unit_text, double& out) {
-        if (unit_text.empty()) {
-            if (c.unit.dim == Dimension::None) {
-                out = v;
-                return std::nullopt;
-            }
-            return Fail{"missing-unit", fmt::format("{} needs a unit, e.g. {} {}", c.name, v, c.unit.ucum)};
-        }
-        auto u = find_unit(unit_text);
-        if (!u) {
-            std::string hint = closest_name(unit_text, unit_spellings());
-            return Fail{"unknown-unit", fmt::format("unknown unit `{}` for {}{}", unit_text, c.name,
-                                                    hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint))};
-        }
-        if (u->dim != c.unit.dim)
-            return Fail{"unit-dimension",
-                        fmt::format("`{}` is {}, but {} is {} (in {})", unit_text, dimension_name(u->dim), c.name,
-                                    dimension_name(c.unit.dim), c.unit.ucum.empty() ? "no unit" : c.unit.ucum)};
-        out = v * u->factor / c.unit.factor;
-        return std::nullopt;
+        return facts::to_concept_unit(c, v, unit_text, out);
     }
 
     std::optional<Fail> quantity(const Concept& c, const YAML::Node& fields, const std::string& text, Observation& o) {
@@ -358,10 +292,9 @@ private:
             q->unit = ut;
         }
         if (auto cs = field(fields, "comparator")) {
-            std::string_view sv = trim(*cs);
-            Comparator cmp = take_comparator(sv);
-            if (!trim(sv).empty() || trim(*cs).empty())
-                return Fail{"bad-value", fmt::format("comparator `{}` is not one of < <= > >= =", *cs)};
+            auto parsed = facts::comparator_of(trim(*cs));
+            if (!parsed) return Fail{"bad-value", fmt::format("comparator `{}` is not one of < <= > >= =", *cs)};
+            Comparator cmp = *parsed;
             if (q->has_cmp && cmp != q->cmp)
                 return Fail{"bad-value", "the value's comparator and `comparator:` disagree"};
             q->cmp = cmp;
