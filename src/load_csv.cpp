@@ -380,6 +380,12 @@ private:
         o.day = *day;
         o.kind = c.kind;
         o.site = site.value_or(c.site);
+        if (c.site != Site::Any && o.site != Site::Any && o.site != c.site) {
+            reject(r, SiteCol, pid, "site-mismatch",
+                   fmt::format("{} is measured in {}, but the site column says {}", c.name, facts::site_name(c.site),
+                               facts::site_name(o.site)));
+            return;
+        }
         std::string value = get(r, Value);
         if (value.empty()) {
             reject(r, Value, pid, "missing-value", fmt::format("{} has no value", c.name));

@@ -249,6 +249,12 @@ private:
                 o.site = *fs;
             }
         }
+        if (c.site != Site::Any && o.site != Site::Any && o.site != c.site) {
+            reject(at, path, "site-mismatch",
+                   fmt::format("{} is measured in {}, but the record says site {}", c.name, facts::site_name(c.site),
+                               facts::site_name(o.site)));
+            return;
+        }
         if (!value || value.IsNull() || (value.IsScalar() && trim(value.Scalar()).empty())) {
             reject(at, path, "missing-value", fmt::format("{} has no value", name));
             return;

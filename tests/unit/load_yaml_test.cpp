@@ -189,15 +189,17 @@ timeline:
     CHECK(only(l.t, "hepatomegaly").value == 1);
 }
 
-TEST_CASE("a record's site overrides the concept's", "[load_yaml]") {
+TEST_CASE("a record's site is kept, and one contradicting the concept's own is rejected", "[load_yaml]") {
     auto l = load(R"(
 timeline:
   - {date: 2024-09-01, site: marrow, lymphocytes: 3 10*9/L}
   - {date: 2024-09-02, mrd_blood: {value: "0.1 %", site: csf}}
+  - {date: 2024-09-03, site: blood, node_spd: 4 cm2}
 )");
-    CHECK(l.rejects.empty());
-    CHECK(only(l.t, "lymphocytes").site == Site::Marrow);
-    CHECK(only(l.t, "mrd_blood").site == Site::Csf);
+    REQUIRE(l.rejects.size() == 2);
+    CHECK(l.rejects[0].reason == "site-mismatch");
+    CHECK(l.rejects[1].reason == "site-mismatch");
+    CHECK(only(l.t, "node_spd").site == Site::Blood);  // a concept without a site of its own keeps the record's
 }
 
 TEST_CASE("treatments: courses, continuous therapy and classes", "[load_yaml]") {
