@@ -132,8 +132,6 @@ void standing(const Observation* begin, const Observation* end, Standing st, con
 // filling any gap before it with `gap`.
 template <typename Seg>
 void put(std::vector<Seg>& out, Day from, Day to, const Seg& seg, const Seg& gap, const Domain& dom) {
-    Day cursor = out.empty() ? dom.lo : -1;
-    (void)cursor;
     if (out.empty() && from > dom.lo) {
         Seg g = gap;
         g.start = dom.lo;
@@ -259,11 +257,10 @@ void change_series(const QuantSeries& q, const Observation* begin, const Observa
     // It changes only on result days, so walk the results alongside the segments.
     const Observation* o = begin;
     std::optional<Interval> nadir;
-    Day from = anchor ? subtract(*anchor, Duration{}) : (begin != end ? begin->day : dom.lo);
+    Day from = anchor ? *anchor : (begin != end ? begin->day : dom.lo);
     if (anchor && baseline) nadir = baseline;
     for (std::size_t i = 0; i < q.size(); ++i) {
         const QSeg& s = q[i];
-        Day seg_to = i + 1 < q.size() ? q[i + 1].start - 1 : dom.hi;
         // Results up to the segment start update the nadir; a result inside the
         // segment starts a new segment (build_quantity guarantees that).
         while (o != end && o->day <= s.start) {
@@ -273,7 +270,6 @@ void change_series(const QuantSeries& q, const Observation* begin, const Observa
             }
             ++o;
         }
-        (void)seg_to;
         Truth t = Truth::Unknown;
         if (s.known && nadir)
             if (auto c = change_of(s.v, *nadir, spec)) t = compare(*c, spec.op, spec.k);
