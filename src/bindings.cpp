@@ -6,7 +6,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -150,15 +149,6 @@ void Bindings::index() {
 
 namespace {
 
-// Diagnostics point into their SourceFile, so every loaded bindings file is kept
-// alive for the life of the process (there are only ever a handful).
-SourcePtr keep_alive(SourcePtr f) {
-    static std::mutex mu;
-    static std::vector<SourcePtr> files;
-    std::lock_guard<std::mutex> lock(mu);
-    files.push_back(f);
-    return f;
-}
 
 bool is_identifier(const std::string& s) {
     if (s.empty() || !(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;

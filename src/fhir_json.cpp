@@ -3,7 +3,6 @@
 #include "fhir_json.hpp"
 
 #include <cstring>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -13,12 +12,6 @@ namespace crit::fhir {
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-void keep_alive(SourcePtr f) {
-    static std::mutex mu;
-    static std::vector<SourcePtr> files;
-    std::lock_guard<std::mutex> lock(mu);
-    files.push_back(std::move(f));
-}
 
 // ===========================================================================
 // JSON

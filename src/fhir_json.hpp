@@ -25,9 +25,6 @@ namespace od = simdjson::ondemand;
 
 bool starts_with(std::string_view s, std::string_view p);
 
-// Diagnostics point into their SourceFile: loaded files live as long as the process.
-void keep_alive(SourcePtr f);
-
 // ===========================================================================
 // JSON: the fields crit reads, as a small tree that remembers positions.
 

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -16,13 +15,6 @@ namespace crit {
 
 namespace {
 
-// Diagnostics point into their SourceFile: loaded files live as long as the process.
-void keep_alive(SourcePtr f) {
-    static std::mutex mu;
-    static std::vector<SourcePtr> files;
-    std::lock_guard<std::mutex> lock(mu);
-    files.push_back(std::move(f));
-}
 
 // The record conversions the FHIR and CSV loaders use too (load_data.hpp), so the
 // formats reject alike.

@@ -3,6 +3,8 @@
 // reason with its line and column.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -18,17 +20,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Bindings& bindings() {
-    static const Bindings b = [] {
-        Diagnostics d;
-        auto r = load_bindings(CRIT_SOURCE_DIR "/bindings/default.yaml", d);
-        if (!r) throw std::runtime_error(render(d));
-        return *r;
-    }();
-    return b;
-}
 
-ConceptId cid(const std::string& name) { return *bindings().concept_by_name(name); }
 
 std::vector<Observation> obs(const Timeline& t, const std::string& name) {
     auto [b, e] = t.series(cid(name));

@@ -4,6 +4,8 @@
 // the same timeline from a Bundle, an NDJSON export and CSV.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -32,22 +34,7 @@ const std::string kLocal = "http://example.org/fhir/leukemia-holdout/CodeSystem/
 const std::string kRxNorm = "http://www.nlm.nih.gov/research/umls/rxnorm";
 const std::string kUcum = "http://unitsofmeasure.org";
 
-const Bindings& bindings() {
-    static const Bindings b = [] {
-        Diagnostics d;
-        auto r = load_bindings(CRIT_SOURCE_DIR "/bindings/default.yaml", d);
-        if (!r) throw std::runtime_error(render(d));
-        return *r;
-    }();
-    return b;
-}
 
-ConceptId cid(const std::string& name) {
-    auto id = bindings().concept_by_name(name);
-    INFO(name);
-    REQUIRE(id.has_value());
-    return *id;
-}
 
 ClassId class_id(const std::string& name) { return *bindings().class_by_name(name); }
 

@@ -2,6 +2,8 @@
 // courses, every rejection reason, and located diagnostics for broken files.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -16,23 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Bindings& bindings() {
-    static const Bindings b = [] {
-        Diagnostics d;
-        auto r = load_bindings(CRIT_SOURCE_DIR "/bindings/default.yaml", d);
-        INFO(render(d));
-        REQUIRE(r.has_value());
-        return *r;
-    }();
-    return b;
-}
 
-ConceptId cid(const std::string& name) {
-    auto id = bindings().concept_by_name(name);
-    INFO(name);
-    REQUIRE(id.has_value());
-    return *id;
-}
 
 // The observations of one concept (Timeline::series), copied for easy checks.
 std::vector<Observation> obs(const Timeline& t, const std::string& name) {
