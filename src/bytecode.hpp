@@ -91,6 +91,7 @@ struct Program {
     std::vector<Item> items;                 // evaluation order; slot i = items[i]
     int baseline_item = -1;                  // slot of the baseline anchor date, or -1
     Duration baseline_window{0, 90};
+    int course_class = -1;                   // class whose new courses end standing results (`antileukemic`), or -1
     std::vector<int> normal_item_of_concept; // concept id -> slot of its normal range, or -1
     std::vector<int> criterion_item;         // criterion index -> slot
     std::vector<ResultInfo> results;

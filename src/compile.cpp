@@ -51,6 +51,7 @@ private:
             p_.name = std::filesystem::path(m_.source->name()).stem().string();
         }
         p_.sha256 = sha256_hex(m_.source->text());
+        if (auto cls = b_.class_by_name("antileukemic")) p_.course_class = *cls;
         if (m_.baseline) p_.baseline_window = m_.baseline->window;
     }
 

@@ -348,8 +348,8 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     m.ev_trace = ctx.trace;
     // Results stop standing when a new course of antileukaemic therapy starts; supportive
     // drugs (dexamethasone as premedication) and the doses within a course do not count.
-    if (auto cls = p.bindings->class_by_name("antileukemic")) {
-        episodes_of(t, *cls, kEpisodeMergeGapDays, ev.domain.hi, ctx.scratch_.courses);
+    if (p.course_class >= 0) {
+        episodes_of(t, static_cast<ClassId>(p.course_class), kEpisodeMergeGapDays, ev.domain.hi, ctx.scratch_.courses);
         for (const auto& c : ctx.scratch_.courses) m.cuts.push_back(c.start);
     }
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
