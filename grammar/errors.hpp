@@ -28,6 +28,7 @@ template<> inline constexpr auto error_message< expect_operand > = "expected a v
 template<> inline constexpr auto error_message< expect_from > = "expected `from baseline`, `from nadir` or `over baseline` after the change";
 template<> inline constexpr auto error_message< expect_ref_point > = "expected `baseline` or `nadir`";
 template<> inline constexpr auto error_message< expect_date > = "expected a date: a name such as `therapy.end`, `first CR`, a date `2024-01-31`, optionally `+ 2mo`";
+template<> inline constexpr auto error_message< expect_since > = "expected `since <date>` after `never shown <clause>` (as in `never shown (CR or PR) since assess`); put a clause with `and`/`or` in parentheses";
 template<> inline constexpr auto error_message< expect_within_anchor > = "expected `after` or `of` (as in `within 6mo after therapy.end`)";
 template<> inline constexpr auto error_message< expect_and_operand > = "expected a clause after `and`";
 template<> inline constexpr auto error_message< expect_or_operand > = "expected a clause after `or`";

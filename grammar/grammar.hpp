@@ -70,12 +70,16 @@ struct kw_value : TAO_PEGTL_KEYWORD( "value" ) {};
 struct kw_decreased : TAO_PEGTL_KEYWORD( "decreased" ) {};
 struct kw_increased : TAO_PEGTL_KEYWORD( "increased" ) {};
 struct kw_measured : TAO_PEGTL_KEYWORD( "measured" ) {};
+struct kw_shown : TAO_PEGTL_KEYWORD( "shown" ) {};
+struct kw_since : TAO_PEGTL_KEYWORD( "since" ) {};
+struct kw_until : TAO_PEGTL_KEYWORD( "until" ) {};
 
 // Words that can never be a name (so `a and b` never reads `and` as a unit or a name).
 struct reserved : sor< kw_and, kw_or, kw_not, kw_unless, kw_ever, kw_never, kw_known, kw_unknown, kw_for, kw_sustained, kw_within,
                        kw_after, kw_before, kw_from, kw_over, kw_at, kw_of, kw_first, kw_last, kw_on,
                        kw_is, kw_by, kw_if, kw_else, kw_as, kw_decreased, kw_increased, kw_cite, kw_result,
-                       kw_normal, kw_baseline, kw_nadir, kw_treatment, kw_among, kw_measured > {};
+                       kw_normal, kw_baseline, kw_nadir, kw_treatment, kw_among, kw_measured, kw_shown, kw_since,
+                       kw_until > {};
 
 struct name : seq< not_at< reserved >, identifier > {};
 struct expect_name : seq< name > {};
@@ -179,10 +183,13 @@ struct temporal_expr : seq< rel_expr, star< sp1, temporal > > {};
 struct not_op : seq< kw_not, sp1, nested< struct prefix_expr > > {};
 struct ever_op : seq< kw_ever, sp1, nested< struct prefix_expr > > {};
 struct never_op : seq< kw_never, sp1, nested< struct prefix_expr > > {};
+// never shown (CR or PR) since assess: no day from the anchor on showed it, and some day was known
+struct expect_since : seq< kw_since > {};
+struct never_shown_op : seq< kw_never, sp1, kw_shown, sp1, nested< struct prefix_expr >, sp, expect_since, sp, expect_date > {};
 // known lymphocytes, unknown CR_marrow: whether the data decide a clause (never unknown itself)
 struct known_op : seq< kw_known, sp1, nested< struct prefix_expr > > {};
 struct unknown_op : seq< kw_unknown, sp1, nested< struct prefix_expr > > {};
-struct prefix_expr : sor< not_op, ever_op, never_op, known_op, unknown_op, temporal_expr > {};
+struct prefix_expr : sor< not_op, ever_op, never_shown_op, never_op, known_op, unknown_op, temporal_expr > {};
 struct unless_tail : seq< sp1, kw_unless, sp, expect_expr > {};
 struct unless_expr : seq< prefix_expr, opt< unless_tail > > {};
 struct expect_and_operand : seq< unless_expr > {};
@@ -243,7 +250,9 @@ struct normal_def : seq< kw_normal, sp, expect_name, sp, expect_normal_body, exp
 struct else_label : seq< kw_else, sp1, expect_label > {};
 struct first_item : seq< not_at< kw_else >, name, opt< sp1, kw_as, sp1, expect_label > > {};
 struct expect_first_item : seq< first_item > {};
-struct first_of_list : seq< kw_first, sp1, kw_of, sp, expect_first_item, star< sp, one< ',' >, sp, sor< else_label, expect_first_item > > > {};
+// `until PD`: a category ranks only if it held before the first day the terminating one did
+struct until_item : seq< kw_until, sp1, expect_name > {};
+struct first_of_list : seq< kw_first, sp1, kw_of, sp, expect_first_item, star< sp, one< ',' >, sp, sor< else_label, until_item, expect_first_item > > > {};
 struct choice : seq< label, sp1, kw_if, sp1, expect_expr > {};
 struct choice_list : seq< choice, star< sp, one< ',' >, sp, sor< else_label, choice > > > {};
 struct result_value : sor< first_of_list, choice_list, expr > {};

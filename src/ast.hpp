@@ -24,6 +24,7 @@ enum class ExprKind : std::uint8_t {
     Change,      // kids: [subject or null, amount]; increase, by_amount, ref
     IsValue,     // kids: [subject or null]; text = label; negated
     Not, Ever, Never,          // kids: [operand]
+    NeverShown,                // kids: [operand, anchor date]: `never shown A since X`
     Known, IsUnknown,          // kids: [operand]: whether the data decide it
     And, Or,                   // kids: operands (n-ary); Or of dates: the first that has happened
     Unless,                    // kids: [operand, exception]
@@ -85,6 +86,9 @@ struct Expr {
         int code = -1;            // IsValue: index into the concept's values
         int class_id = -1;        // OnClass / TreatmentOf
         int subject_concept = -1; // the concept a relation is about (explicit or borrowed)
+        // Name: when the unit compared with it picked another measure of the concept written
+        // (`measure_of` in the bindings), that measure's name; `text` keeps what was written.
+        std::string measure;
     } r;
 };
 
@@ -136,6 +140,7 @@ struct ResultDef {
     std::string name;
     std::vector<Choice> choices;
     std::optional<std::string> else_label;
+    ExprPtr until;       // FirstOf: `until PD`, Name of the terminating criterion (or null)
     ExprPtr value;       // Kind::Value
 };
 

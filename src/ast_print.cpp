@@ -48,7 +48,8 @@ bool label_is_bare(const std::string& s) {
 std::string dump_expr(const Expr& e) {
     auto kid = [&](std::size_t i) { return i < e.kids.size() && e.kids[i] ? dump_expr(*e.kids[i]) : std::string("_"); };
     switch (e.kind) {
-        case ExprKind::Name: return e.text;
+        // After check: `lymphocytes[lymphocytes_percent]` when a unit picked another measure.
+        case ExprKind::Name: return e.r.measure.empty() ? e.text : e.text + "[" + e.r.measure + "]";
         case ExprKind::Quantity: return quantity_text(e);
         case ExprKind::DateLit: return format_day(e.day);
         case ExprKind::Compare: return fmt::format("({} {} {})", cmp_name(e.op), kid(0), kid(1));
@@ -59,6 +60,7 @@ std::string dump_expr(const Expr& e) {
         case ExprKind::Not: return "(not " + kid(0) + ")";
         case ExprKind::Ever: return "(ever " + kid(0) + ")";
         case ExprKind::Never: return "(never " + kid(0) + ")";
+        case ExprKind::NeverShown: return "(never-shown " + kid(0) + " since " + kid(1) + ")";
         case ExprKind::Known: return "(known " + kid(0) + ")";
         case ExprKind::IsUnknown: return "(unknown " + kid(0) + ")";
         case ExprKind::And:
@@ -126,6 +128,7 @@ std::string dump_module(const Module& m) {
             out += r.kind == ResultDef::Kind::FirstOf ? " (first-of" : " (choices";
             for (const auto& ch : r.choices) out += fmt::format(" ({} {})", quote(ch.label), dump_expr(*ch.cond));
             if (r.else_label) out += fmt::format(" (else {})", quote(*r.else_label));
+            if (r.until) out += fmt::format(" (until {})", dump_expr(*r.until));
             out += ")";
         }
         out += ")\n";
@@ -157,6 +160,7 @@ std::string expr_source(const Expr& e) {
         case ExprKind::Not: return "not " + kid(0);
         case ExprKind::Ever: return "ever " + kid(0);
         case ExprKind::Never: return "never " + kid(0);
+        case ExprKind::NeverShown: return "never shown " + kid(0) + " since " + kid(1);
         case ExprKind::Known: return "known " + kid(0);
         case ExprKind::IsUnknown: return "unknown " + kid(0);
         case ExprKind::And:

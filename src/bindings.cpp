@@ -36,6 +36,12 @@ std::string prefix_key(const std::string& code) {
 
 bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
+std::string_view trim_blanks(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
 }  // namespace
 
 std::optional<ConceptId> Bindings::concept_by_name(const std::string& name) const {
@@ -54,10 +60,20 @@ std::optional<ConceptId> Bindings::concept_by_code(const std::string& system, co
     auto [lo, hi] = by_code_.equal_range(code_key(system, code));
     if (lo == hi) return std::nullopt;
     if (std::next(lo) == hi) return lo->second;
+    if (site == Site::Any) site = unsited;
     for (auto it = lo; it != hi; ++it)
         if (concepts[it->second].site == site) return it->second;
     for (auto it = lo; it != hi; ++it)
         if (concepts[it->second].site == Site::Any) return it->second;
+    return std::nullopt;
+}
+
+std::optional<ConceptId> Bindings::measure_with(ConceptId c, Dimension d) const {
+    const Concept& k = concepts[c];
+    if (k.kind != ValueKind::Quantity) return std::nullopt;
+    if (k.unit.dim == d) return c;
+    for (ConceptId m : k.measures)
+        if (concepts[m].unit.dim == d) return m;
     return std::nullopt;
 }
 
@@ -96,6 +112,49 @@ std::optional<std::size_t> Bindings::procedure_by_code(const std::string& system
     return it->second;
 }
 
+std::optional<std::size_t> Bindings::phase_by_name(std::string_view name) const {
+    std::string key = lower(std::string(trim_blanks(name)));
+    if (key.empty()) return std::nullopt;
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+        if (phases[i].name == key) return i;
+        if (std::find(phases[i].text.begin(), phases[i].text.end(), key) != phases[i].text.end()) return i;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::size_t> Bindings::phase_by_code(const std::string& system, const std::string& code) const {
+    auto it = phase_by_code_.find(code_key(system, code));
+    if (it == phase_by_code_.end()) return std::nullopt;
+    return it->second;
+}
+
+// Whole words: the phrase is neither preceded nor followed by a letter, a digit, `-` or `_`,
+// so "induction" is found in "Induction chemotherapy" and "induction/consolidation", but not
+// in "post-induction" or "reinduction".
+void Bindings::phases_in_text(std::string_view text, std::vector<std::size_t>& out) const {
+    if (text.empty() || phases.empty()) return;
+    std::string l = lower(std::string(text));
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+    for (std::size_t i = 0; i < phases.size(); ++i) {
+        if (std::find(out.begin(), out.end(), i) != out.end()) continue;
+        bool found = false;
+        for (const auto& phrase : phases[i].text) {
+            for (std::size_t at = l.find(phrase); !found && at != std::string::npos; at = l.find(phrase, at + 1)) {
+                std::size_t end = at + phrase.size();
+                found = (at == 0 || !word(l[at - 1])) && (end == l.size() || !word(l[end]));
+            }
+            if (found) break;
+        }
+        if (found) out.push_back(i);
+    }
+}
+
+std::vector<std::string> Bindings::phase_names() const {
+    std::vector<std::string> v;
+    for (const auto& p : phases) v.push_back(p.name);
+    return v;
+}
+
 const std::vector<ClassId>& Procedure::classes_for(const std::string& diagnosis) const {
     auto it = by_diagnosis.find(diagnosis);
     return it == by_diagnosis.end() ? classes : it->second;
@@ -122,6 +181,10 @@ void Bindings::index() {
     diagnosis_by_code_.clear();
     diagnosis_prefixes_.clear();
     procedure_by_code_.clear();
+    for (auto& c : concepts) c.measures.clear();
+    for (std::size_t i = 0; i < concepts.size(); ++i)
+        if (auto t = concepts[i].measure_of; t && *t < concepts.size() && *t != i)
+            concepts[*t].measures.push_back(static_cast<ConceptId>(i));
     for (std::size_t i = 0; i < concepts.size(); ++i) {
         auto id = static_cast<ConceptId>(i);
         by_name_.emplace(concepts[i].name, id);
@@ -142,6 +205,9 @@ void Bindings::index() {
                      [](const PrefixCode& a, const PrefixCode& b) { return a.key.size() > b.key.size(); });
     for (std::size_t i = 0; i < procedures.size(); ++i)
         procedure_by_code_.emplace(code_key(procedures[i].code.system, procedures[i].code.code), i);
+    phase_by_code_.clear();
+    for (std::size_t i = 0; i < phases.size(); ++i)
+        for (const auto& c : phases[i].codes) phase_by_code_.emplace(code_key(c.system, c.code), i);
 }
 
 // ---------------------------------------------------------------------------
@@ -201,19 +267,27 @@ public:
         const YAML::Node root = loaded;
         if (!root.IsMap()) {
             error(root.IsDefined() && !root.IsNull() ? root.Mark() : YAML::Mark(), 1,
-                  "a bindings file is a map with `concepts:`, `classes:`, `drugs:`, `diagnoses:` and `procedures:`");
+                  "a bindings file is a map with `concepts:`, `classes:`, `drugs:`, `diagnoses:`, `procedures:` "
+                  "and `phases:`");
             return std::nullopt;
         }
         b_.source_name = file_->name();
         // Classes before drugs and procedures, diagnoses before procedures, so
         // each is checked against what it names whatever the key order.
-        const std::vector<std::string> sections = {"concepts", "classes", "drugs", "diagnoses", "procedures"};
+        const std::vector<std::string> sections = {"concepts", "classes", "drugs", "diagnoses", "procedures", "phases"};
         std::set<std::string> seen_sections;
         for (const auto& kv : root) {
             std::string key = kv.first.Scalar();
             if (!seen_sections.insert(key).second) error(kv.first, fmt::format("section `{}` appears twice", key));
             if (std::find(sections.begin(), sections.end(), key) != sections.end()) continue;
             if (key == "name" || key == "version" || key == "description") continue;  // metadata
+            if (key == "unsited") {
+                auto s = scalar(kv.second, "`unsited`");
+                auto site = s ? parse_site(*s) : std::nullopt;
+                if (site) b_.unsited = *site;
+                else if (s) error(kv.second, fmt::format("unknown site `{}` (blood, marrow, csf or any)", *s));
+                continue;
+            }
             auto& d = error(kv.first, fmt::format("unknown section `{}`", key));
             d.suggestion = closest_name(key, sections);
         }
@@ -223,6 +297,7 @@ public:
         if (root["drugs"]) load_drugs(root["drugs"]);
         if (root["diagnoses"]) load_diagnoses(root["diagnoses"]);
         if (root["procedures"]) load_procedures(root["procedures"]);
+        if (root["phases"]) load_phases(root["phases"]);
         check_shared_codes();
         if (errors_) return std::nullopt;
         b_.index();
@@ -236,6 +311,13 @@ private:
     int errors_ = 0;
     // Where each concept's codes were declared, for the shared-code check.
     std::vector<std::vector<YAML::Mark>> code_marks_;
+    // `measure_of:` as written, resolved when every concept is loaded.
+    struct MeasureRef {
+        std::size_t concept_index;
+        std::string target;
+        YAML::Node node;
+    };
+    std::vector<MeasureRef> measure_refs_;
 
     Span span(const YAML::Mark& m, std::size_t len) const {
         if (m.line < 0) return Span{file_.get(), 0, 0};
@@ -261,6 +343,14 @@ private:
             return std::nullopt;
         }
         return n.Scalar();
+    }
+
+    // A `true` / `false` field; anything else is reported (and read as false).
+    bool flag(const YAML::Node& n, const char* field) {
+        auto s = scalar(n, fmt::format("`{}`", field).c_str());
+        if (s && (*s == "true" || *s == "false")) return *s == "true";
+        if (s) error(n, fmt::format("`{}` is true or false, not `{}`", field, *s));
+        return false;
     }
 
     // Iterates a map section, reporting duplicate keys (yaml-cpp keeps both).
@@ -365,9 +455,19 @@ private:
                 error(key, fmt::format("class name `{}` must be lower_snake_case, as rules name it", name));
             DrugClass dc{name, ""};
             if (v.IsMap()) {
-                check_fields(v, {"display"}, fmt::format("class `{}`", name).c_str());
+                check_fields(v, {"display", "episode_gap", "cuts_results"}, fmt::format("class `{}`", name).c_str());
                 if (v["display"])
                     if (auto s = scalar(v["display"], "`display`")) dc.display = *s;
+                if (v["episode_gap"])
+                    if (auto s = scalar(v["episode_gap"], "`episode_gap`")) {
+                        // 0d is allowed: then only courses that overlap form one episode.
+                        if (auto d = parse_duration(*s)) dc.episode_gap = *d;
+                        else
+                            error(v["episode_gap"], fmt::format("`episode_gap` of class `{}` must be a duration such "
+                                                                "as 14d, 8wk or 2mo, not `{}`",
+                                                                name, *s));
+                    }
+                if (v["cuts_results"]) dc.cuts_results = flag(v["cuts_results"], "cuts_results");
             } else if (v.IsScalar()) {
                 dc.display = v.Scalar();  // `btk_inhibitor: BTK inhibitors`
             } else if (!v.IsNull()) {
@@ -387,7 +487,8 @@ private:
                 error(v.IsNull() ? key : v, fmt::format("{} must be a map with `kind`, `codes`, ...", what));
                 return;
             }
-            check_fields(v, {"display", "kind", "unit", "units", "values", "codes", "site", "valid_for", "persistent"},
+            check_fields(v, {"display", "kind", "unit", "units", "values", "codes", "site", "valid_for", "persistent",
+                          "recorded", "measure_of"},
                          what.c_str());
             Concept c;
             c.name = name;
@@ -458,13 +559,90 @@ private:
                 else
                     error(v["persistent"], "`persistent` is true or false");
             }
+            if (v["recorded"]) {
+                auto s = scalar(v["recorded"], "`recorded`");
+                if (s && (*s == "when-present" || *s == "always")) c.when_present = *s == "when-present";
+                else if (s) {
+                    auto& d = error(v["recorded"], fmt::format("`recorded: {}`: write `when-present` (the data carry this "
+                                                               "finding only when it is found) or `always`", *s));
+                    d.suggestion = closest_name(*s, {"when-present", "always"});
+                }
+                if (c.when_present && c.kind == ValueKind::Coded)
+                    error(v["recorded"], fmt::format("{} is coded: absence cannot stand for one of its values, so it "
+                                                     "cannot be `recorded: when-present`", what));
+            }
             if (b_.concepts.size() >= 0xFFFF) {
                 error(key, "too many concepts");
                 return;
             }
+            if (v["measure_of"])
+                if (auto s = scalar(v["measure_of"], "`measure_of`"))
+                    measure_refs_.push_back({b_.concepts.size(), *s, v["measure_of"]});
             b_.concepts.push_back(std::move(c));
             code_marks_.push_back(std::move(marks));
         });
+        resolve_measures();
+    }
+
+    // `measure_of:` links, once every concept is known: the target is a quantity that is not
+    // itself a measure, and each of its measures (itself included) has its own dimension, so
+    // that the unit a rule writes picks exactly one.
+    void resolve_measures() {
+        for (const auto& ref : measure_refs_) {
+            Concept& m = b_.concepts[ref.concept_index];
+            std::string what = fmt::format("concept `{}`", m.name);
+            auto it = std::find_if(b_.concepts.begin(), b_.concepts.end(),
+                                   [&](const Concept& k) { return k.name == ref.target; });
+            if (it == b_.concepts.end()) {
+                auto& d = error(ref.node, fmt::format("{} is `measure_of: {}`, which `concepts:` does not declare", what,
+                                                      ref.target));
+                d.suggestion = closest_name(ref.target, b_.concept_names());
+                continue;
+            }
+            const Concept& t = *it;
+            if (&t == &m) {
+                error(ref.node, fmt::format("{} cannot be a measure of itself", what));
+                continue;
+            }
+            if (m.kind != ValueKind::Quantity || t.kind != ValueKind::Quantity) {
+                error(ref.node, fmt::format("`measure_of` links quantity concepts, but `{}` is {}",
+                                            m.kind != ValueKind::Quantity ? m.name : t.name,
+                                            (m.kind != ValueKind::Quantity ? m.kind : t.kind) == ValueKind::Boolean
+                                                ? "boolean"
+                                                : "coded"));
+                continue;
+            }
+            if (std::any_of(measure_refs_.begin(), measure_refs_.end(),
+                            [&](const MeasureRef& r) { return b_.concepts[r.concept_index].name == t.name; })) {
+                auto& d = error(ref.node, fmt::format("{} is `measure_of: {}`, but `{}` is itself a measure of another "
+                                                      "concept",
+                                                      what, t.name, t.name));
+                d.notes.push_back("name the concept every measure belongs to: measures do not chain");
+                continue;
+            }
+            if (m.unit.dim == Dimension::None || t.unit.dim == Dimension::None) {
+                auto& d = error(ref.node, fmt::format("{} is `measure_of: {}`, but `{}` has `unit: none`", what, t.name,
+                                                      m.unit.dim == Dimension::None ? m.name : t.name));
+                d.notes.push_back("the unit a rule writes picks the measure, so every measure needs a unit");
+                continue;
+            }
+            auto id = static_cast<ConceptId>(it - b_.concepts.begin());
+            // The same dimension as the target, or as a measure of it linked before.
+            const Concept* clash = t.unit.dim == m.unit.dim ? &t : nullptr;
+            for (std::size_t i = 0; !clash && i < b_.concepts.size(); ++i)
+                if (i != ref.concept_index && b_.concepts[i].measure_of == id && b_.concepts[i].unit.dim == m.unit.dim)
+                    clash = &b_.concepts[i];
+            if (clash) {
+                auto& d = error(ref.node, fmt::format("{} is `measure_of: {}`, but {}`{}` is {} too (in {})", what,
+                                                      t.name, clash == &t ? "" : "its measure ", clash->name,
+                                                      dimension_name(m.unit.dim), clash->unit.ucum));
+                d.notes.push_back(fmt::format("the unit a rule writes picks the measure of `{}`, so each must have its "
+                                              "own dimension",
+                                              t.name));
+                continue;
+            }
+            m.measure_of = id;
+        }
     }
 
     void load_units(const YAML::Node& v, Concept& c, const std::string& what) {
@@ -678,6 +856,73 @@ private:
             if (dx == kDefaultDiagnosis) proc.classes = std::move(list);
             else proc.by_diagnosis[dx] = std::move(list);
         }
+    }
+
+    // `phases:` name -> {classes, text, codes, cuts_results}. A phase's words and codes must
+    // name it alone: free text naming two phases would be ambiguous.
+    void load_phases(const YAML::Node& section) {
+        std::map<std::string, std::string> text_owner, code_owner;
+        each_entry(section, "phases", [&](const YAML::Node& key, const YAML::Node& v) {
+            Phase ph;
+            ph.name = key.Scalar();
+            std::string what = fmt::format("phase `{}`", ph.name);
+            if (!is_identifier(ph.name))
+                error(key, fmt::format("phase name `{}` must be lower_snake_case, as data write it (`phase: "
+                                       "induction`)",
+                                       ph.name));
+            if (!v.IsMap()) {
+                error(v.IsNull() ? key : v, fmt::format("{} must be a map with `classes`, `text` and `codes`", what));
+                return;
+            }
+            check_fields(v, {"classes", "text", "codes", "cuts_results"}, what.c_str());
+            if (v["classes"]) {
+                if (!v["classes"].IsSequence())
+                    error(v["classes"], fmt::format("`classes` of {} must be a list of class names", what));
+                else
+                    ph.classes = class_list(v["classes"], what);
+            }
+            auto claim = [&](std::map<std::string, std::string>& owner, const std::string& k, const YAML::Node& at,
+                             const std::string& shown) {
+                auto [it, fresh] = owner.emplace(k, ph.name);
+                if (!fresh)
+                    error(at, fmt::format("{} already names phase `{}`", shown, it->second));
+                return fresh;
+            };
+            claim(text_owner, ph.name, key, fmt::format("`{}`", ph.name));
+            if (v["text"]) {
+                if (!v["text"].IsSequence()) {
+                    error(v["text"], fmt::format("`text` of {} must be a list of words or phrases", what));
+                } else {
+                    for (const auto& x : v["text"]) {
+                        auto s = scalar(x, "a phrase");
+                        if (!s) continue;
+                        std::string phrase = lower(std::string(trim_blanks(*s)));
+                        if (phrase.empty()) {
+                            error(x, fmt::format("a phrase of {} must not be empty", what));
+                            continue;
+                        }
+                        // The phase's own name is one of its words anyway.
+                        if (phrase == ph.name) continue;
+                        if (claim(text_owner, phrase, x, fmt::format("text `{}`", *s))) ph.text.push_back(phrase);
+                    }
+                }
+            }
+            ph.text.insert(ph.text.begin(), ph.name);
+            if (v["codes"]) {
+                std::vector<YAML::Mark> marks;
+                auto codes = load_codes(v["codes"], what.c_str(), nullptr, &marks);
+                for (std::size_t i = 0; i < codes.size(); ++i) {
+                    auto [it, fresh] = code_owner.emplace(code_key(codes[i].system, codes[i].code), ph.name);
+                    if (!fresh) {
+                        error(marks[i], 1, fmt::format("code {} already names phase `{}`", codes[i].code, it->second));
+                        continue;
+                    }
+                    ph.codes.push_back(std::move(codes[i]));
+                }
+            }
+            if (v["cuts_results"]) ph.cuts_results = flag(v["cuts_results"], "cuts_results");
+            b_.phases.push_back(std::move(ph));
+        });
     }
 
     // A code may denote several concepts only when their sites tell them apart.

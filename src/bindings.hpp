@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dates.hpp"
@@ -38,6 +39,15 @@ struct Concept {
     Site site = Site::Any;                  // required specimen site, when the code alone is ambiguous
     std::optional<Duration> valid_for;      // how long one result stands (default: the rule file's hold)
     bool persistent = false;                // a fixed property (e.g. BCR::ABL1 of the clone): stands through treatment
+    // `recorded: when-present`: systems record this finding only when it is found, so a day on
+    // which no record stands reads as absent (boolean: not present; quantity: 0), not unknown.
+    bool when_present = false;
+    // `measure_of: <concept>`: this concept is another measure of that one, of another
+    // dimension (the lymphocyte share of leukocytes, %, of `lymphocytes`, a count). A rule
+    // naming the concept with a unit of this dimension reads this measure (check.cpp), and
+    // so does a value of that concept in data that names concepts (YAML, CSV).
+    std::optional<ConceptId> measure_of;
+    std::vector<ConceptId> measures;        // the concepts that are `measure_of` this one (set by index())
 };
 
 struct Drug {
@@ -46,9 +56,31 @@ struct Drug {
     std::vector<ClassId> classes;
 };
 
+// How far apart two courses of one class may start and still be one episode, when the
+// class does not say (`episode_gap:`): the engine's rule before classes could set it.
+inline constexpr Duration kDefaultEpisodeGap{0, 60};
+
 struct DrugClass {
     std::string name;                       // "btk_inhibitor"
     std::string display;
+    // A course starting less than this after the end of the class's current episode joins it
+    // (`episode_gap: 14d`); see docs/semantics.md, "Treatments".
+    Duration episode_gap = kDefaultEpisodeGap;
+    // `cuts_results: true`: a new episode of this class is a new course of therapy, which ends
+    // the results standing before it (docs/semantics.md, "How a result stands over time").
+    bool cuts_results = false;
+};
+
+// A phase of therapy the data may state (induction, consolidation, maintenance): the words and
+// codes that name it in data, and the classes a course in that phase gets besides its drug's.
+struct Phase {
+    std::string name;                       // "induction", as YAML `phase:` and CSV write it
+    std::vector<ClassId> classes;           // given to a course in this phase, with its drug's
+    std::vector<std::string> text;          // words or phrases (lower case) naming it in free text
+    std::vector<Code> codes;                // codes naming it (FHIR category, Procedure.code)
+    // false: a course in this phase continues the therapy under way, so it never ends
+    // standing results, whatever its classes (consolidation does not end the remission).
+    bool cuts_results = true;
 };
 
 // A code that diagnoses a disease (FHIR Condition.code, Procedure.reasonCode).
@@ -85,16 +117,32 @@ public:
     std::vector<DrugClass> classes;
     std::vector<Diagnosis> diagnoses;
     std::vector<Procedure> procedures;      // procedures that count as therapy (e.g. SNOMED 367336001)
+    std::vector<Phase> phases;              // phases of therapy the data may state (`phases:`)
+    // `unsited: blood`: the specimen of a record that names none, for codes bound per site
+    // (LOINC 67128-9). Any: such a record is rejected (missing-site).
+    Site unsited = Site::Any;
 
     std::optional<ConceptId> concept_by_name(const std::string& name) const;
     // Finds the concept for a code; `site` refines codes shared by several specimens.
     std::optional<ConceptId> concept_by_code(const std::string& system, const std::string& code, Site site = Site::Any) const;
+    // The measure of concept `c` whose unit has dimension `d`: `c` itself, or one of its
+    // `measures`; nullopt when none has it (or `c` is not a quantity).
+    std::optional<ConceptId> measure_with(ConceptId c, Dimension d) const;
     std::optional<ClassId> class_by_name(const std::string& name) const;
     std::optional<std::size_t> drug_by_code(const std::string& system, const std::string& code) const;
     std::optional<std::size_t> drug_by_name(const std::string& name) const;
     // The diagnosis a code names: an exact code first, then the longest `prefix` code that covers it.
     std::optional<std::size_t> diagnosis_by_code(const std::string& system, const std::string& code) const;
     std::optional<std::size_t> procedure_by_code(const std::string& system, const std::string& code) const;
+    // The phase a value names as a whole (YAML `phase:`, the CSV `phase` column): its name or one
+    // of its `text:` phrases, ignoring case and surrounding blanks.
+    std::optional<std::size_t> phase_by_name(std::string_view name) const;
+    std::optional<std::size_t> phase_by_code(const std::string& system, const std::string& code) const;
+    // Adds to `out` (without repeats) each phase one of whose `text:` phrases occurs in `text`
+    // as whole words, ignoring case ("Induction chemotherapy" names induction; "post-induction"
+    // does not, a hyphen joining words).
+    void phases_in_text(std::string_view text, std::vector<std::size_t>& out) const;
+    std::vector<std::string> phase_names() const;
     std::vector<std::string> concept_names() const;
     std::vector<std::string> class_names() const;
 
@@ -115,6 +163,7 @@ private:
     std::map<std::string, std::size_t> diagnosis_by_code_;  // exact codes
     std::vector<PrefixCode> diagnosis_prefixes_;            // longest key first
     std::map<std::string, std::size_t> procedure_by_code_;
+    std::map<std::string, std::size_t> phase_by_code_;
 };
 
 // Loads a binding file; errors (with file:line) go to `diags`. Returns nullopt on error.

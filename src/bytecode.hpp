@@ -77,6 +77,8 @@ struct ResultInfo {
     std::vector<Choice> choices;
     std::optional<std::string> else_label;
     int value_item = -1;         // Kind::Value: slot of the value (truth or date)
+    int until_item = -1;         // FirstOf `until X`: slot of criterion X (categories rank only before it)
+    int until_criterion = -1;    // ... and X's criterion index
     int def_index = -1;          // index into Module::results
 };
 
@@ -91,7 +93,7 @@ struct Program {
     std::vector<Item> items;                 // evaluation order; slot i = items[i]
     int baseline_item = -1;                  // slot of the baseline anchor date, or -1
     Duration baseline_window{0, 90};
-    int course_class = -1;                   // class whose new courses end standing results (`antileukemic`), or -1
+    std::vector<ClassId> cut_classes;        // classes whose new episodes end standing results (`cuts_results: true`)
     std::vector<int> normal_item_of_concept; // concept id -> slot of its normal range, or -1
     std::vector<int> criterion_item;         // criterion index -> slot
     std::vector<ResultInfo> results;

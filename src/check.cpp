@@ -147,15 +147,24 @@ private:
             diag.suggestion = closest_name(n.concept_name, b_.concept_names());
             return;
         }
-        if (out_.normal_of_concept.count(*cid)) {
-            d_.error(DiagCode::Redefined, n.name_span, fmt::format("the normal range of `{}` is given twice", n.concept_name));
-            return;
-        }
-        out_.normal_of_concept[*cid] = i;
         Ctx ctx;
         ctx.baseline_mode = true;
         Type t = expr(*n.expr, ctx);
         expect(*n.expr, t, Type::Truth, "a normal range");
+        // `normal lymphocytes < 30%` is the range of the measure its unit picked (`measure_of`).
+        int key = *cid;
+        const Expr& e = *n.expr;
+        if ((e.kind == ExprKind::Compare || e.kind == ExprKind::Change) && e.kids[0] &&
+            e.kids[0]->text == n.concept_name && e.kids[0]->r.subject_concept >= 0)
+            key = e.kids[0]->r.subject_concept;
+        if (out_.normal_of_concept.count(key)) {
+            d_.error(DiagCode::Redefined, n.name_span,
+                     key == *cid ? fmt::format("the normal range of `{}` is given twice", n.concept_name)
+                                 : fmt::format("the normal range of `{}` as `{}` is given twice", n.concept_name,
+                                               b_.concepts[key].name));
+            return;
+        }
+        out_.normal_of_concept[key] = i;
         out_.order.push_back({CheckedModule::ItemKind::Normal, i});
     }
 
@@ -173,6 +182,24 @@ private:
             Ctx ctx;
             Type t = expr(*ch.cond, ctx);
             expect(*ch.cond, t, Type::Truth, fmt::format("the condition for `{}`", ch.label));
+        }
+        if (r.until) {
+            Ctx ctx;
+            expr(*r.until, ctx);
+            if (r.until->r.ref != Expr::Resolved::Ref::Criterion) {
+                if (r.until->r.ref != Expr::Resolved::Ref::None)
+                    d_.error(DiagCode::TypeMismatch, r.until->span,
+                             fmt::format("`until {}`: the terminating category must be a criterion of this file",
+                                         r.until->text));
+                return;
+            }
+            bool ranked = false;
+            for (const auto& ch : r.choices)
+                ranked |= ch.cond->r.ref == Expr::Resolved::Ref::Criterion && ch.cond->r.index == r.until->r.index;
+            if (!ranked)
+                d_.error(DiagCode::EmptyResult, r.until->span,
+                         fmt::format("`until {}` names a category this `first of` does not rank; list it too (as in "
+                                     "`first of CR, PR, SD, PD, until PD`)", r.until->text));
         }
     }
 
@@ -295,8 +322,36 @@ private:
                                  expr_source(subj), expr_source(operand)));
             return Type::Truth;
         }
+        pick_measure(e, operand);
         units_match(subj, operand, "compared with");
         return Type::Truth;
+    }
+
+    // A concept with other measures (`measure_of` in the bindings): the unit compared with
+    // it picks the measure of its dimension. The subject then reads that measure (the
+    // compiler loads it); its `text` keeps the name written, for messages and explanations.
+    void pick_measure(Expr& rel, const Expr& lit) {
+        Expr& subj = *rel.kids[0];
+        if (subj.kind != ExprKind::Name || subj.r.ref != Expr::Resolved::Ref::Concept || subj.r.subject_concept < 0)
+            return;
+        if (lit.r.dim == subj.r.dim || lit.r.dim == Dimension::None) return;  // fits, or missing-unit
+        auto m = b_.measure_with(static_cast<ConceptId>(subj.r.subject_concept), lit.r.dim);
+        if (!m || *m == subj.r.subject_concept) return;  // fits none: unit-dimension
+        subj.r.index = *m;
+        subj.r.subject_concept = *m;
+        subj.r.dim = b_.concepts[*m].unit.dim;
+        subj.r.measure = b_.concepts[*m].name;
+        rel.r.subject_concept = *m;
+    }
+
+    // What a concept may be compared with: "a cell count (per volume)", or with other
+    // measures "a cell count (per volume) or a percentage".
+    std::string dimensions_of(const Expr& subj) const {
+        std::string s = dimension_name(subj.r.dim);
+        if (subj.r.subject_concept < 0) return s;
+        for (ConceptId m : b_.concepts[subj.r.subject_concept].measures)
+            s += fmt::format(" or {}", dimension_name(b_.concepts[m].unit.dim));
+        return s;
     }
 
     void units_match(const Expr& subj, const Expr& lit, const char* verb) {
@@ -305,16 +360,27 @@ private:
         if (lit.r.dim == Dimension::None) {
             auto& diag = d_.error(DiagCode::MissingUnit, lit.span,
                                   fmt::format("`{}` has no unit, but `{}` is {}", expr_source(lit), expr_source(subj),
-                                              dimension_name(want)));
+                                              dimensions_of(subj)));
             diag.notes.push_back(fmt::format("write the unit, e.g. `{} {}`", expr_source(lit), canonical_unit(want)));
             return;
         }
         auto& diag = d_.error(DiagCode::UnitMismatch, lit.span,
                               fmt::format("`{}` is {}, but it is {} `{}`, which is {}", expr_source(lit),
-                                          dimension_name(lit.r.dim), verb, expr_source(subj), dimension_name(want)));
+                                          dimension_name(lit.r.dim), verb, expr_source(subj), dimensions_of(subj)));
         if (subj.r.subject_concept >= 0) {
             const Concept& k = b_.concepts[subj.r.subject_concept];
             diag.notes.push_back(fmt::format("`{}` ({}) is measured in {}", k.name, k.display, k.unit.ucum));
+            // Its other measures, each picked by a unit of its dimension.
+            for (ConceptId mi : k.measures) {
+                const Concept& m = b_.concepts[mi];
+                diag.notes.push_back(fmt::format("compared with {} (in {}), `{}` reads its measure `{}` ({})",
+                                                 dimension_name(m.unit.dim), m.unit.ucum, k.name, m.name, m.display));
+            }
+            // A measure named directly, with a unit its concept takes: name the concept.
+            if (k.measure_of && b_.measure_with(*k.measure_of, lit.r.dim)) {
+                diag.suggestion = b_.concepts[*k.measure_of].name;
+                return;
+            }
             // Point to a concept of the literal's dimension with a similar name, if any.
             std::vector<std::string> same_dim;
             for (const auto& c : b_.concepts)
@@ -346,6 +412,7 @@ private:
             return Type::Truth;
         }
         if (e.by_amount) {
+            pick_measure(e, amount);  // a relative change (a percentage) stays with the concept written
             units_match(subj, amount, "an amount of change of");
         } else if (amount.r.dim != Dimension::Fraction) {
             auto& diag = d_.error(DiagCode::UnitMismatch, amount.span,
@@ -449,6 +516,37 @@ private:
                                          q.substr(operand.size() + 1), e.kind == ExprKind::And ? "and" : "or", q));
     }
 
+    // `(A from assess) for 2mo` with `assess = therapy.end + 2mo`: the confirmation window must lie
+    // wholly after a date that is itself a delay, so nothing is declared before 4 months. Almost
+    // always meant: `(A for 2mo) from assess`, or the delay alone (criteria-reference 6.2).
+    const Expr* delay_in(const Expr& d, int depth = 0) const {
+        if (depth > 16) return nullptr;
+        if (d.kind == ExprKind::DateOffset && d.dur.months >= 0 && d.dur.days >= 0 && (d.dur.months || d.dur.days))
+            return &d;
+        if (d.kind == ExprKind::Name && d.r.ref == Expr::Resolved::Ref::Definition && d.r.index >= 0)
+            return delay_in(*m_.definitions[d.r.index].value, depth + 1);
+        if (d.kind == ExprKind::Or)
+            for (const auto& k : d.kids)
+                if (const Expr* x = delay_in(*k, depth + 1)) return x;
+        return nullptr;
+    }
+    void stacked_delay(const Expr& f) {
+        const Expr* w = f.kids[0].get();
+        while (w && w->kind == ExprKind::Temporal && w->temporal == TemporalKind::MeasuredFrom) w = w->kids[0].get();
+        if (!w || w->kind != ExprKind::Temporal ||
+            (w->temporal != TemporalKind::From && w->temporal != TemporalKind::After))
+            return;
+        const Expr* delay = delay_in(*w->kids[1]);
+        if (!delay) return;
+        auto& diag = d_.warning(DiagCode::StackedDelay, f.span,
+                                fmt::format("`for {}` must hold wholly after `{}`, which is already `{}`: nothing can be "
+                                            "declared before both delays have passed",
+                                            format_duration(f.dur), expr_source(*w->kids[1]), expr_source(*delay)));
+        diag.notes.push_back(
+            "a response assessed after a delay is usually declared at that assessment (criteria-reference 6.2): "
+            "drop `for`, or write the qualifiers in the other order (`for D, from X`) to let the window start before X");
+    }
+
     Type expr(Expr& e, Ctx& ctx) {
         auto truth_kid = [&](std::size_t i, const char* what) {
             Type t = expr(*e.kids[i], ctx);
@@ -467,6 +565,14 @@ private:
                 if (ctx.baseline_mode) d_.error(DiagCode::TypeMismatch, e.span, "a normal range is judged at baseline; `ever` and `never` do not apply");
                 truth_kid(0, e.kind == ExprKind::Ever ? "the operand of `ever`" : "the operand of `never`");
                 return set(e, Type::Truth);
+            case ExprKind::NeverShown: {
+                if (ctx.baseline_mode)
+                    d_.error(DiagCode::TypeMismatch, e.span, "a normal range is judged at baseline; `never shown` does not apply");
+                truth_kid(0, "the operand of `never shown`");
+                Type a = expr(*e.kids[1], ctx);
+                expect(*e.kids[1], a, Type::Date, "the anchor after `since`");
+                return set(e, Type::Truth);
+            }
             case ExprKind::Known:
             case ExprKind::IsUnknown: {
                 Type t = expr(*e.kids[0], ctx);
@@ -509,6 +615,7 @@ private:
                     Type t = expr(*e.kids[1], dctx);
                     expect(*e.kids[1], t, Type::Date, fmt::format("the anchor of `{}`", temporal_name(e.temporal)));
                 }
+                if (e.temporal == TemporalKind::For) stacked_delay(e);
                 return set(e, Type::Truth);
             }
             case ExprKind::Group: return group(e, ctx);

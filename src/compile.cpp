@@ -51,7 +51,8 @@ private:
             p_.name = std::filesystem::path(m_.source->name()).stem().string();
         }
         p_.sha256 = sha256_hex(m_.source->text());
-        if (auto cls = b_.class_by_name("antileukemic")) p_.course_class = *cls;
+        for (std::size_t c = 0; c < b_.classes.size(); ++c)
+            if (b_.classes[c].cuts_results) p_.cut_classes.push_back(static_cast<ClassId>(c));
         if (m_.baseline) p_.baseline_window = m_.baseline->window;
     }
 
@@ -102,9 +103,16 @@ private:
         if (normal_slot_[i] < 0) {
             baseline_slot();
             const auto& n = m_.normals[i];
-            normal_slot_[i] = item(Item::Kind::Normal, "normal " + n.concept_name, *n.expr, Type::Truth, true);
+            // The concept the checker keyed the range by: the one named, or the measure its unit
+            // picked (`normal lymphocytes < 30%`: lymphocytes_percent).
+            int keyed = -1;
+            for (const auto& [c, index] : cm_.normal_of_concept)
+                if (index == i) keyed = c;
+            std::string name = "normal " + n.concept_name;
+            if (keyed >= 0 && b_.concepts[keyed].name != n.concept_name) name += "[" + b_.concepts[keyed].name + "]";
+            normal_slot_[i] = item(Item::Kind::Normal, name, *n.expr, Type::Truth, true);
             p_.items[normal_slot_[i]].source_index = i;
-            if (auto c = b_.concept_by_name(n.concept_name)) p_.normal_item_of_concept[*c] = normal_slot_[i];
+            if (keyed >= 0) p_.normal_item_of_concept[static_cast<std::size_t>(keyed)] = normal_slot_[i];
         }
         return normal_slot_[i];
     }
@@ -138,6 +146,10 @@ private:
                 p_.items[choice.item].result = i;
                 p_.items[choice.item].choice = static_cast<int>(c);
                 info.choices.push_back(std::move(choice));
+            }
+            if (r.until) {
+                info.until_item = crit_slot(r.until->r.index);
+                info.until_criterion = r.until->r.index;
             }
         }
         p_.results.push_back(std::move(info));
@@ -205,6 +217,11 @@ private:
             case ExprKind::Not:
                 expr(*e.kids[0]);
                 emit(Op::NOT, e);
+                return;
+            case ExprKind::NeverShown:
+                expr(*e.kids[0]);
+                expr(*e.kids[1]);
+                emit(Op::NEVER_SHOWN, e);
                 return;
             case ExprKind::Ever:
             case ExprKind::Never:

@@ -65,6 +65,13 @@ private:
             return;
         }
         Day day = v.decided_on ? v.decided_on : ev_.domain.hi;
+        if (r.until_item >= 0) {
+            DateVal cut = first_met(ev_.slots[r.until_item].t, ev_.domain);
+            const std::string& u = p_.module->criteria[r.until_criterion].name;
+            if (cut.state == DateVal::State::Known)
+                out_ += fmt::format("  categories count only before `{}` first held on {} (`until {}`)\n", u,
+                                    format_day(cut.day), u);
+        }
         if (v.choice >= 0)
             out_ += fmt::format("  decided by `{}`, first holding on {}\n", r.choices[v.choice].label, format_day(day));
         else if (v.kind == ResultValue::Kind::Label)
@@ -117,6 +124,9 @@ private:
         if (!s || !s->known)
             return fmt::format("no {} result standing on {} (a result stands {} unless replaced): missing data", concept_name,
                                format_day(d), format_duration(p_.hold));
+        if (s->obs == kAssumedAbsent)
+            return fmt::format("{} assumed absent (0): no record standing on {}; the bindings say it is recorded only "
+                               "when present", concept_name, format_day(d));
         const Observation& o = t_.observations[s->obs];
         const Origin& org = t_.origins[o.origin];
         static const char* cmp[] = {"", "<", "<=", ">", ">="};
@@ -146,13 +156,17 @@ private:
     }
 
     // The latest boolean or coded result of concept `c` on or before day d.
-    std::string latest_value(int c, Day d) const {
+    std::string latest_value(int c, Day d, Truth truth) const {
         if (c < 0) return "";
         auto [b, end] = t_.series(static_cast<ConceptId>(c));
         const Observation* last = nullptr;
         for (auto o = b; o != end; ++o)
             if (o->day <= d) last = o;
         const Concept& k = p_.bindings->concepts[c];
+        const Duration hold = k.valid_for.value_or(p_.hold);
+        if (k.when_present && (!last || add(last->day, hold) - 1 < d || (last->value != 0 && truth != Truth::Met)))
+            return fmt::format("{} assumed absent: no record standing on {}; the bindings say it is recorded only when "
+                               "present", k.name, format_day(d));
         if (!last) return fmt::format("no {} result on or before {}: missing data", k.name, format_day(d));
         const Origin& org = t_.origins[last->origin];
         auto code = static_cast<std::size_t>(last->value);
@@ -190,9 +204,9 @@ private:
             case ExprKind::Change:
                 if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d) + reference(e, d);
                 break;
-            case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d); break;
+            case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d, tr); break;
             case ExprKind::Name:
-                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = latest_value(e.r.subject_concept, d);
+                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = latest_value(e.r.subject_concept, d, tr);
                 break;
             default: break;
         }
@@ -231,6 +245,33 @@ private:
                     std::string a = anchor && anchor->kind == 'D' ? date_text(anchor->d) : "unknown";
                     out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
                     clause(inner, d, depth + 1);
+                }
+                break;
+            }
+            case ExprKind::NeverShown: {
+                // The day that decided it: the first day the operand held (shown), else the first
+                // day it was known not to hold (a documented non-response); unknown days are skipped.
+                const Value* v = by_node_[e.kids[0]->id];
+                const Value* anchor = by_node_[e.kids[1]->id];
+                DateVal a = anchor && anchor->kind == 'D' ? anchor->d : DateVal::unknown();
+                out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), date_text(a));
+                if (!v || v->kind != 'T' || a.state != DateVal::State::Known) break;
+                std::optional<Day> shown, not_shown;
+                for (std::size_t i = 0; i < v->t.size(); ++i) {
+                    Day s = std::max(v->t[i].start, a.day), end = std::min(seg_end(v->t, i, ev_.domain), d);
+                    if (s > end) continue;
+                    if (v->t[i].v == Truth::Met && !shown) shown = s;
+                    if (v->t[i].v == Truth::NotMet && !not_shown) not_shown = s;
+                }
+                if (shown) {
+                    out_ += fmt::format("{}  `{}` was shown on {}\n", pad, expr_source(*e.kids[0]), format_day(*shown));
+                    clause(*e.kids[0], *shown, depth + 1);
+                } else if (not_shown) {
+                    out_ += fmt::format("{}  `{}` was not shown on {} (days on which the data could not tell are passed over)\n",
+                                        pad, expr_source(*e.kids[0]), format_day(*not_shown));
+                    clause(*e.kids[0], *not_shown, depth + 1);
+                } else {
+                    out_ += fmt::format("{}  no day from {} to {} could tell: unknown\n", pad, format_day(a.day), format_day(d));
                 }
                 break;
             }

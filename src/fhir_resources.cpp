@@ -159,7 +159,8 @@ bool Reader::reads_field(std::string_view k) {
                                              "birthDate",
                                              "reasonCode",
                                              "verificationStatus",
-                                             "dataAbsentReason"};
+                                             "dataAbsentReason",
+                                             "category"};
     for (auto e : exact)
         if (k == e) return true;
     for (std::string_view p : {"value", "effective", "performed", "onset", "medication"})
@@ -195,7 +196,9 @@ void Reader::record(const JNode& r, std::string_view type, const Place& at, Pati
 Timeline Reader::finish(PatientAcc&& acc) {
     for (const auto& p : acc.procedures) {
         const std::string& d = p.disease.empty() ? acc.disease : p.disease;
-        acc.t.treatments[p.treatment].classes = b_.procedures[p.procedure].classes_for(d);
+        Treatment& t = acc.t.treatments[p.treatment];
+        t.classes = b_.procedures[p.procedure].classes_for(d);
+        if (t.phase >= 0) facts::set_phase(b_, static_cast<std::size_t>(t.phase), t);
     }
     acc.t.finalize(b_.concepts.size());
     return std::move(acc.t);
@@ -586,6 +589,46 @@ bool Reader::course(const JNode& r, std::string_view base, const JNode* status, 
     return true;
 }
 
+// The phase a course's record states: its `category` (each coding's code among a phase's
+// `codes:`, or its code or display naming a phase in words, then the text; R5 allows a list)
+// and, for a Procedure, its `code` (text and coding displays: "Induction chemotherapy").
+// Sets Treatment::phase (-1 when nothing names one); false, with a rejection, when the record
+// names more than one phase.
+bool Reader::phase(const JNode& r, bool procedure, const Place& at, const std::string& pid, Treatment& t) {
+    if (b_.phases.empty()) return true;
+    std::vector<std::size_t> found;
+    auto read = [&](const JNode* cc, bool codes_are_words) {
+        if (!cc || cc->kind != JNode::Kind::Object) return;
+        for (const auto& c : codings(cc)) {
+            if (auto p = b_.phase_by_code(std::string(c.system), std::string(c.code))) {
+                if (std::find(found.begin(), found.end(), *p) == found.end()) found.push_back(*p);
+            } else if (codes_are_words) {
+                b_.phases_in_text(c.code, found);
+            }
+            b_.phases_in_text(c.display, found);
+        }
+        b_.phases_in_text(cc_text(cc), found);
+    };
+    const JNode* category = r.get("category");
+    if (category && category->kind == JNode::Kind::Array)
+        for (const auto& c : category->items) read(&c, true);
+    else
+        read(category, true);
+    // A Procedure's code is a procedure code (SNOMED 367336001): its words may say the phase,
+    // its code itself only when the bindings list it under a phase.
+    if (procedure) read(r.get("code"), false);
+    if (found.size() > 1) {
+        std::string names;
+        for (auto p : found) names += fmt::format("{}{}", names.empty() ? "" : ", ", b_.phases[p].name);
+        reject(at, category ? category : r.get("code"), category ? "category" : "code", pid, "conflicting-phase",
+               fmt::format("{} names more than one phase of therapy ({}); crit does not guess which",
+                           procedure ? "the Procedure" : "the MedicationAdministration", names));
+        return false;
+    }
+    t.phase = found.empty() ? -1 : static_cast<int>(found.front());
+    return true;
+}
+
 void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
     const std::string& pid = acc.t.patient_id;
     if (!status_ok(r, at, pid, "MedicationAdministration", {"completed", "in-progress", "on-hold", "stopped"})) return;
@@ -625,6 +668,8 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
     t.drug = b_.drugs[*drug].name;
     t.classes = b_.drugs[*drug].classes;
     if (!course(r, "effective", r.get("status"), at, pid, t)) return;
+    if (!phase(r, false, at, pid, t)) return;
+    if (t.phase >= 0) facts::set_phase(b_, static_cast<std::size_t>(t.phase), t);
     t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), at.record});
     acc.t.treatments.push_back(std::move(t));
 }
@@ -650,6 +695,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
     if (name.empty()) name = bound->display;
     t.drug = name.empty() ? fmt::format("{} {}", system_name(bound->system), bound->code) : std::string(name);
     if (!course(r, "performed", r.get("status"), at, pid, t)) return;
+    if (!phase(r, true, at, pid, t)) return;  // its classes are added in finish(), after the procedure's
     std::string disease;
     if (const JNode* reasons = r.get("reasonCode"); reasons && reasons->kind == JNode::Kind::Array)
         for (const auto& rc : reasons->items) {

@@ -104,6 +104,7 @@ private:
     bool detection_limit(const JNode& r, const Concept& c, Observation& o, const Place& at, const std::string& pid);
     bool course(const JNode& r, std::string_view base, const JNode* status, const Place& at, const std::string& pid,
                 Treatment& t);
+    bool phase(const JNode& r, bool procedure, const Place& at, const std::string& pid, Treatment& t);
     void medication(const JNode& r, const Place& at, PatientAcc& acc);
     void procedure(const JNode& r, const Place& at, PatientAcc& acc);
 };

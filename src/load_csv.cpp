@@ -96,9 +96,9 @@ private:
     std::uint32_t line_no_ = 0;
 };
 
-enum Col { PatientId, Time, ConceptCol, Value, UnitCol, CodeSystem, CodeCol, CmpCol, LimitCol, SiteCol, Note, NCols };
+enum Col { PatientId, Time, ConceptCol, Value, UnitCol, CodeSystem, CodeCol, CmpCol, LimitCol, SiteCol, Note, PhaseCol, NCols };
 constexpr const char* kColNames[NCols] = {"patient_id", "time",       "concept",         "value", "unit", "code_system",
-                                          "code",       "comparator", "detection_limit", "site",  "note"};
+                                          "code",       "comparator", "detection_limit", "site",  "note", "phase"};
 
 class CsvLoader {
 public:
@@ -216,6 +216,11 @@ private:
         Timeline& t = patient(pid);
         std::string concept_name = get(r, ConceptCol);
         std::string key = facts::lower(concept_name);
+        if (key != "treatment")
+            if (std::string ph = get(r, PhaseCol); !ph.empty())
+                reject(r, PhaseCol, t.patient_id, "bad-value",
+                       fmt::format("`phase` is the phase of a treatment, but this is a {} row",
+                                   concept_name.empty() ? "result" : concept_name));
         if (key == "birth_date") birth(r, t);
         else if (key == "diagnosis") diagnosis(r, t);
         else if (key == "treatment") treatment(r, t);
@@ -314,6 +319,11 @@ private:
             }
             tr.end = *end;
         }
+        if (std::string ph = get(r, PhaseCol); !ph.empty())
+            if (auto f = facts::phase_of(b_, ph, tr)) {
+                reject(r, PhaseCol, t.patient_id, std::move(*f));
+                return;
+            }
         tr.origin = t.add_origin(Origin{file_, r.line, ""});
         t.treatments.push_back(std::move(tr));
     }
@@ -341,12 +351,21 @@ private:
             }
             if (!code.empty()) {
                 auto by_code = b_.concept_by_code(system, code, site.value_or(b_.concepts[*id].site));
-                if (by_code != id) {
+                if (by_code && b_.concepts[*by_code].measure_of == id) {
+                    id = by_code;  // the code of another measure of the named concept (LOINC 736-9 of lymphocytes)
+                } else if (by_code != id) {
                     reject(r, CodeCol, pid, "bad-value",
                            fmt::format("concept `{}`, but code {} {} is {}", name, system, code,
                                        by_code ? "`" + b_.concepts[*by_code].name + "`" : "not a code of it"));
                     return;
                 }
+            }
+            // No code: a unit of another measure of the concept (`lymphocytes,25,%`) files the value there.
+            if (code.empty()) {
+                std::string unit = get(r, UnitCol);
+                if (unit.empty())
+                    if (auto q = facts::parse_qty_text(get(r, Value))) unit = q->unit;
+                id = facts::measure_for_unit(b_, *id, unit);
             }
         } else if (!code.empty()) {
             id = b_.concept_by_code(system, code, site.value_or(Site::Any));

@@ -19,7 +19,9 @@
 // patient_id, time, concept, value. Optional: unit, code_system, code, and
 // comparator (< <= > >= =), detection_limit (the assay's lower limit: a number
 // in the row's unit, or "0.001 %"), site (blood / marrow / csf, as the YAML
-// `site:`), note (ignored). Another column is a warning and is ignored. A file
+// `site:`), phase (a treatment row's phase, as the YAML `phase:`: a name under the
+// bindings' `phases:` or one of its `text:` phrases; empty on other rows), note
+// (ignored). Another column is a warning and is ignored. A file
 // named on the command line is recognised by a header starting `patient_id`.
 //
 // Rows, by `concept`:
@@ -36,6 +38,7 @@
 //                    code (RxNorm). `time` is the start date, or `start/end`
 //                    (ISO 8601 interval) for a course; without an end the therapy
 //                    is continuous and still running (YAML without `until`).
+//                    A `phase` gives the course that phase and its classes.
 //   diagnosis        the diagnosis code as written (CLL, 92814006, C91.1) in
 //                    `value` or `code`; `time` is the diagnosis date (may be empty).
 //   birth_date       `time` is the birth date; `value` is empty.
@@ -49,7 +52,7 @@
 //   error), missing-site / site-mismatch (a code shared by specimens, such as
 //   LOINC 67128-9, without a site that picks one), unknown-unit,
 //   unit-dimension, missing-unit, bad-date, bad-period,
-//   missing-value, bad-value, bad-record (wrong number of fields, no patient_id,
+//   missing-value, bad-value, unknown-phase, bad-record (wrong number of fields, no patient_id,
 //   no concept, an unclosed quote), conflicting-diagnosis. A header without the
 //   required columns is a Diagnostic and the file is not read.
 #pragma once

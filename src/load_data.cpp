@@ -100,6 +100,13 @@ std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::strin
     return std::nullopt;
 }
 
+ConceptId measure_for_unit(const Bindings& b, ConceptId c, std::string_view unit) {
+    if (b.concepts[c].measures.empty()) return c;
+    auto u = find_unit(trim(unit));
+    if (!u) return c;
+    return b.measure_with(c, u->dim).value_or(c);
+}
+
 std::optional<bool> boolean_of(std::string_view s) {
     std::string t = lower(trim(s));
     if (t == "true" || t == "yes") return true;
@@ -141,6 +148,29 @@ const char* site_name(Site s) {
             return "csf";
     }
     return "any";
+}
+
+void set_phase(const Bindings& b, std::size_t phase, Treatment& t) {
+    t.phase = static_cast<int>(phase);
+    for (ClassId c : b.phases[phase].classes)
+        if (std::find(t.classes.begin(), t.classes.end(), c) == t.classes.end()) t.classes.push_back(c);
+}
+
+std::optional<Fail> phase_of(const Bindings& b, std::string_view value, Treatment& t) {
+    std::string_view v = trim(value);
+    if (auto p = b.phase_by_name(v)) {
+        set_phase(b, *p, t);
+        return std::nullopt;
+    }
+    auto names = b.phase_names();
+    std::string known;
+    for (const auto& n : names) known += fmt::format("{}{}", known.empty() ? "" : ", ", n);
+    if (v.empty()) return Fail{"unknown-phase", fmt::format("the phase of treatment {} is empty", t.drug)};
+    std::string hint = closest_name(lower(v), names);
+    return Fail{"unknown-phase",
+                fmt::format("`{}` is not a phase in the bindings ({}){}", v,
+                            known.empty() ? "the bindings declare no `phases:`" : known,
+                            hint.empty() ? "" : fmt::format("; did you mean `{}`?", hint))};
 }
 
 }  // namespace facts

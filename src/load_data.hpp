@@ -82,6 +82,13 @@ std::optional<QtyText> parse_qty_text(std::string_view s);
 // never converts across dimensions.
 std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit, double& out);
 
+// The concept a value of concept `c` written in `unit` belongs to: `c`, or the measure
+// of `c` (`measure_of` in the bindings) whose dimension the unit has, so that
+// `lymphocytes: 25 %` files the lymphocyte share. A unit that is unknown, or that no
+// measure fits, keeps `c` (whose conversion then rejects it). For loaders that name
+// concepts (YAML, CSV); codes name the measure themselves.
+ConceptId measure_for_unit(const Bindings& b, ConceptId c, std::string_view unit);
+
 // true / false / yes / no (any case); nullopt otherwise.
 std::optional<bool> boolean_of(std::string_view s);
 
@@ -89,6 +96,13 @@ std::optional<bool> boolean_of(std::string_view s);
 std::optional<std::size_t> coded_index(const Concept& c, std::string_view s);
 // "normocellular, hypocellular, hypercellular", for messages.
 std::string value_list(const Concept& c);
+
+// A treatment's phase as data write it (YAML `phase:`, the CSV `phase` column): a phase's name
+// or one of its `text:` phrases (Bindings::phase_by_name). The course gets the phase and its
+// classes; a value that names no phase fails with `unknown-phase`.
+std::optional<Fail> phase_of(const Bindings& b, std::string_view value, Treatment& t);
+// Gives course `t` phase `phase` (an index into Bindings::phases) and that phase's classes.
+void set_phase(const Bindings& b, std::size_t phase, Treatment& t);
 
 // blood / marrow / csf / any (also peripheral-blood, bone-marrow).
 std::optional<Site> site_of(std::string_view s);

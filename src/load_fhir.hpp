@@ -84,7 +84,12 @@
 //                      effectivePeriod start..end, or effectiveDateTime (one day).
 //                      in-progress / on-hold without period.end: continuous
 //                      therapy (Treatment::end empty); a finished one without end
-//                      is taken as the start day.
+//                      is taken as the start day. Phase: `category` (R4 one
+//                      CodeableConcept, R5 a list): a coding whose code is among a
+//                      bindings phase's `codes:`, or whose code or display, or the
+//                      text, holds one of a phase's `text:` words (whole words,
+//                      ignoring case) -> Treatment::phase and the phase's classes.
+//                      Naming two phases: `conflicting-phase`.
 //   Procedure          status completed / in-progress / on-hold / stopped; code
 //                      among the bindings' `procedures` (SNOMED 367336001
 //                      chemotherapy), else `unbound-code`. performedPeriod or
@@ -94,8 +99,11 @@
 //                      from the patient's Condition; `default:` when neither
 //                      names one it lists (shipped: CLL cll_therapy,
 //                      cll_chemoimmunotherapy, antileukemic, as chlorambucil or
-//                      bendamustine; ALL all_induction, all_therapy,
-//                      antileukemic, as `induction`; else antileukemic).
+//                      bendamustine; ALL all_therapy, antileukemic; else
+//                      antileukemic). Phase: `category` as above, and the words
+//                      of `code` (text, coding displays: "Induction
+//                      chemotherapy"); the phase's classes are added to the
+//                      procedure's.
 //   Other resource types are not read; they are counted in FhirStats.
 //
 // Code layout: load_fhir.cpp holds the Bundle and NDJSON loaders below;
@@ -108,7 +116,7 @@
 // on the resource's line): bad-json, missing-patient, duplicate-patient,
 // status, unbound-code, bad-record, missing-site, site-mismatch, unknown-unit,
 // unit-dimension, missing-unit, bad-date, bad-period, missing-value, bad-value,
-// conflicting-diagnosis. `unbound-code` is a skip, not an error (kUnboundCode).
+// conflicting-diagnosis, conflicting-phase. `unbound-code` is a skip, not an error (kUnboundCode).
 // A Bundle that is not valid JSON or not a Bundle is a Diagnostic (file:line:col)
 // and yields no patient: a truncated Bundle is one patient with unknown missing
 // data. In NDJSON each line stands alone: a bad or truncated line is a

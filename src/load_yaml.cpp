@@ -101,7 +101,7 @@ private:
     }
 
     static bool is_record_key(const std::string& k) {
-        return k == "date" || k == "treatment" || k == "until" || k == "site" || k == "note";
+        return k == "date" || k == "treatment" || k == "until" || k == "phase" || k == "site" || k == "note";
     }
 
     void record(const YAML::Node& r, const std::string& path) {
@@ -164,8 +164,11 @@ private:
         if (const auto tr = r["treatment"]) {
             any = true;
             treatment(r, tr, *day, path);
-        } else if (const auto u = r["until"]) {
-            reject(u, path, "bad-value", "`until` ends a treatment, but the record has no `treatment`");
+        } else {
+            if (const auto u = r["until"])
+                reject(u, path, "bad-value", "`until` ends a treatment, but the record has no `treatment`");
+            if (const auto ph = r["phase"])
+                reject(ph, path, "bad-value", "`phase` is the phase of a treatment, but the record has no `treatment`");
         }
         if (!any) reject(r, path, "missing-value", "the record has a date but no treatment and no values");
     }
@@ -197,6 +200,13 @@ private:
             t.drug = b_.drugs[*d].name;
             t.classes = b_.drugs[*d].classes;
         }
+        if (const auto ph = r["phase"]) {
+            auto fail = facts::phase_of(b_, ph.IsScalar() ? ph.Scalar() : std::string(), t);
+            if (fail) {
+                reject(ph, path, fail->reason, fail->detail);
+                return;
+            }
+        }
         t.origin = t_.add_origin(origin(r, path));
         t_.treatments.push_back(std::move(t));
     }
@@ -213,6 +223,14 @@ private:
                    fmt::format("`{}` is not a concept in the bindings{}", name,
                                hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint)));
             return;
+        }
+        // A unit of another measure of the concept (`lymphocytes: 25 %`) files the value there.
+        if (!b_.concepts[*id].measures.empty()) {
+            std::string unit;
+            if (auto u = field(fields, "unit")) unit = *u;
+            else if (value && value.IsScalar())
+                if (auto q = parse_qty_text(value.Scalar())) unit = q->unit;
+            id = facts::measure_for_unit(b_, *id, unit);
         }
         const Concept& c = b_.concepts[*id];
         Observation o;

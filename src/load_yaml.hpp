@@ -30,11 +30,13 @@
 // `site: blood|marrow|csf` overrides the concept's specimen site for the record.
 // `treatment:` names a drug or regimen from the bindings (its classes come from
 // there; an unbound name is kept with no classes); `until` ends the course, and
-// without it the therapy is continuous and still running. `note` is ignored.
+// without it the therapy is continuous and still running. `phase:` names the
+// course's phase among the bindings' `phases:` (its name or one of its `text:`
+// phrases, ignoring case): the course gets the phase's classes too. `note` is ignored.
 //
 // Bad records are rejected, never silently dropped, with a stable reason:
 //   unknown-concept, unknown-unit, unit-dimension, missing-unit, bad-date,
-//   missing-value, bad-value, bad-period (until before date),
+//   missing-value, bad-value, bad-period (until before date), unknown-phase,
 //   unknown-field (a long-form key that is not a field), bad-record (not a map).
 #pragma once
 #include <string>

@@ -22,7 +22,7 @@ namespace pt = tao::pegtl::parse_tree;
     g::expect_line_end, g::expect_name, g::expect_string, g::expect_string_close, g::expect_integer,               \
         g::expect_duration, g::expect_label, g::expect_cmp_op, g::expect_expr, g::expect_paren_close,              \
         g::expect_kw_class, g::expect_operand, g::expect_from, g::expect_ref_point, g::expect_date,                \
-        g::expect_within_anchor, g::expect_and_operand, g::expect_or_operand, g::expect_block_colon,               \
+        g::expect_within_anchor, g::expect_since, g::expect_and_operand, g::expect_or_operand, g::expect_block_colon,               \
         g::expect_block, g::expect_baseline_rhs, g::expect_normal_body, g::expect_first_item, g::expect_equals,    \
         g::expect_result_value, g::expect_criterion_body, g::expect_top_item, g::expect_end_of_item
 
@@ -35,10 +35,10 @@ using selector = pt::selector<
         g::change_dir, g::change_by, g::ref_point, g::field, g::quantity, g::is_not, g::within_anchor,
         g::guideline, g::version_field, g::source_field, g::disease_field, g::bindings_field, g::hold_field,
         g::cite_line, g::note_line, g::baseline_def, g::normal_def, g::normal_expr, g::normal_rel, g::result_def,
-        g::first_of_list, g::first_item, g::else_label, g::choice_list, g::choice, g::definition, g::criterion,
+        g::first_of_list, g::first_item, g::else_label, g::until_item, g::choice_list, g::choice, g::definition, g::criterion,
         g::criterion_title, g::group_clause, g::expr_clause, g::all_of, g::any_of, g::none_of, g::at_least_of,
         g::among_abnormal, g::t_for, g::t_within, g::t_at_least, g::t_after, g::t_before, g::t_from, g::t_at, g::t_measured,
-        g::expr, g::or_expr, g::and_expr, g::unless_expr, g::not_op, g::ever_op, g::never_op, g::known_op,
+        g::expr, g::or_expr, g::and_expr, g::unless_expr, g::not_op, g::ever_op, g::never_op, g::never_shown_op, g::known_op,
         g::unknown_op, g::temporal_expr,
         g::subject_relation, g::relation_only, g::compare, g::change, g::is_value, g::arith, g::plus_dur,
         g::minus_dur, g::first_of, g::last_of, g::postfix, g::on_class, g::treatment_of>>;
@@ -154,6 +154,12 @@ public:
         if (n.is_type<g::unless_expr>()) {
             if (n.children.size() == 1) return expr(*child(n, 0));
             auto e = make(ExprKind::Unless, n);
+            e->kids.push_back(expr(*child(n, 0)));
+            e->kids.push_back(expr(*child(n, 1)));
+            return e;
+        }
+        if (n.is_type<g::never_shown_op>()) {
+            auto e = make(ExprKind::NeverShown, n);
             e->kids.push_back(expr(*child(n, 0)));
             e->kids.push_back(expr(*child(n, 1)));
             return e;
@@ -424,6 +430,12 @@ public:
             for (const auto& c : v.children) {
                 if (c->is_type<g::else_label>()) {
                     else_of(*c);
+                    continue;
+                }
+                if (c->is_type<g::until_item>()) {
+                    const Node& nm = *find<g::name>(*c);
+                    r.until = make(ExprKind::Name, nm);
+                    r.until->text = std::string(nm.string_view());
                     continue;
                 }
                 ResultDef::Choice ch;

@@ -167,7 +167,7 @@ void put_merge(std::vector<Seg>& out, Day from, Day to, const Seg& seg, const Se
 void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Standing st,
                     const Domain& dom, QuantSeries& out) {
     out.clear();
-    QSeg gap{0, false, {}, 0};
+    QSeg gap = st.absent ? QSeg{0, true, Interval{}, kAssumedAbsent} : QSeg{0, false, {}, 0};
     standing(begin, end, st, dom, [&](const Observation* o, Day from, Day to) {
         QSeg s{0, true, interval_of(*o), base_index + static_cast<std::uint32_t>(o - begin)};
         put_merge(out, from, to, s, gap, dom);
@@ -177,7 +177,7 @@ void build_quantity(const Observation* begin, const Observation* end, std::uint3
 
 void build_boolean(const Observation* begin, const Observation* end, Standing st, const Domain& dom, TruthSeries& out) {
     out.clear();
-    TSeg gap{0, Truth::Unknown};
+    TSeg gap{0, st.absent ? Truth::NotMet : Truth::Unknown};
     standing(begin, end, st, dom, [&](const Observation* o, Day from, Day to) {
         put_merge(out, from, to, TSeg{0, o->value != 0 ? Truth::Met : Truth::NotMet}, gap, dom);
     });
@@ -450,6 +450,24 @@ void for_series(const TruthSeries& in, Duration d, const Domain& dom, TruthSerie
     p.render(dom, out);
 }
 
+void never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out) {
+    out.clear();
+    if (anchor.state != DateVal::State::Known || anchor.day > dom.hi) {
+        constant_series(anchor.state == DateVal::State::Unknown ? Truth::Unknown : Truth::NotMet, dom, out);
+        return;
+    }
+    Day from = std::max(anchor.day, dom.lo);
+    if (from > dom.lo) out.push_back({dom.lo, Truth::NotMet});
+    Truth state = Truth::Unknown;  // nothing shown either way yet
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (seg_end(in, i, dom) < from) continue;
+        if (state != Truth::NotMet && in[i].v != Truth::Unknown)
+            state = in[i].v == Truth::Met ? Truth::NotMet : Truth::Met;
+        out.push_back({std::max(in[i].start, from), state});
+    }
+    normalize(out);
+}
+
 void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out) {
     out.clear();
     Truth acc = Truth::NotMet;
@@ -505,19 +523,43 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
 
 // ---- treatments and dates -------------------------------------------------------------
 
-void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, Day until, std::vector<Episode>& out) {
+namespace {
+template <typename Keep>
+void episodes_where(const Timeline& t, ClassId cls, Duration gap, Day until, Keep&& keep, std::vector<Episode>& out) {
     out.clear();
     for (const auto& tr : t.treatments) {
         if (tr.start > until) break;  // sorted by start
-        if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end()) continue;
+        if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end() || !keep(tr)) continue;
         if (!out.empty()) {
             Episode& last = out.back();
-            if (!last.end || tr.start - *last.end < merge_gap_days) {
+            // `start < end + gap`: with a gap in days, start - end < gap.days.
+            if (!last.end || tr.start < add(*last.end, gap)) {
                 if (last.end) last.end = tr.end ? std::optional<Day>(std::max(*last.end, *tr.end)) : std::nullopt;
                 continue;
             }
         }
         out.push_back({tr.start, tr.end});
+    }
+}
+}  // namespace
+
+void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out) {
+    episodes_where(t, cls, gap, until, [](const Treatment&) { return true; }, out);
+}
+
+void course_cuts(const Timeline& t, const Bindings& b, std::span<const ClassId> classes, Day until,
+                 std::vector<Episode>& scratch, std::vector<Day>& out) {
+    out.clear();
+    auto cuts = [&](const Treatment& tr) {
+        return tr.phase < 0 || static_cast<std::size_t>(tr.phase) >= b.phases.size() || b.phases[tr.phase].cuts_results;
+    };
+    for (ClassId c : classes) {
+        episodes_where(t, c, b.classes[c].episode_gap, until, cuts, scratch);
+        for (const auto& e : scratch) out.push_back(e.start);
+    }
+    if (classes.size() > 1) {
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
     }
 }
 

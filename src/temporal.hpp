@@ -23,10 +23,15 @@ Truth compare(const Interval& v, CmpOp op, double k);
 // result, but at most `hold`; elsewhere unknown. Same-day results: the last wins.
 // A result also stops standing when a new course of treatment starts after its day
 // (`cuts`: sorted start days; empty for persistent concepts): it described the patient before.
+// `absent`: the concept is recorded only when present, so days on which no result stands read
+// as absent (a boolean not met, a quantity exactly 0 with obs = kAssumedAbsent) instead of unknown.
 struct Standing {
     Duration hold;
     std::span<const Day> cuts;
+    bool absent = false;
 };
+// QSeg::obs of a value that no record gave: `recorded: when-present` read the absence as 0.
+inline constexpr std::uint32_t kAssumedAbsent = 0xFFFFFFFFu;
 void build_quantity(const Observation* begin, const Observation* end, std::uint32_t base_index, Standing st,
                     const Domain& dom, QuantSeries& out);
 void build_boolean(const Observation* begin, const Observation* end, Standing st, const Domain& dom, TruthSeries& out);
@@ -61,6 +66,9 @@ void at_least_series(std::span<const TruthSeries* const> members, std::span<cons
 // Met on t when met on every day of [t - d, t]; days before the domain are unknown.
 void for_series(const TruthSeries& in, Duration d, const Domain& dom, TruthSeries& out);
 void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out);
+// `never shown A since X`: days on which A is unknown are passed over, so a documented
+// non-response is decided by the days the data speak for; not met before X.
+void never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out);
 // Restricts `in` to a window anchored at `anchor`.
 void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
                    TruthSeries& out);
@@ -69,9 +77,16 @@ void constant_series(Truth v, const Domain& dom, TruthSeries& out);
 // Merges adjacent segments with equal values.
 void normalize(TruthSeries& s);
 
-// Treatments of a class as episodes (courses < merge_gap days apart merged).
-// Courses starting after `until` (the as-of date) have not happened and are left out.
-void episodes_of(const Timeline& t, ClassId cls, int merge_gap_days, Day until, std::vector<Episode>& out);
+// Treatments of a class as episodes: a course starting less than `gap` after the end of the
+// episode before it (or while that one is continuous) joins it. Courses starting after `until`
+// (the as-of date) have not happened and are left out.
+void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out);
+// The days new courses of therapy start, which end standing results (Standing::cuts): the
+// starts of the episodes of each class whose `cuts_results` is set, each class with its own
+// episode_gap. Courses in a phase with `cuts_results: false` (consolidation, maintenance) are
+// left out: they neither start nor extend such an episode. Sorted, without repeats.
+void course_cuts(const Timeline& t, const Bindings& b, std::span<const ClassId> classes, Day until,
+                 std::vector<Episode>& scratch, std::vector<Day>& out);
 void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out);
 
 DateVal first_met(const TruthSeries& s, const Domain& dom);

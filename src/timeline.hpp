@@ -39,7 +39,8 @@ struct Treatment {
     std::string drug;            // bound drug name, or the code as written when unbound
     Day start = 0;
     std::optional<Day> end;
-    std::vector<ClassId> classes;
+    std::vector<ClassId> classes;  // the drug's (or procedure's), and its phase's
+    int phase = -1;              // index into Bindings::phases when the data state one, else -1
     std::uint32_t origin = 0;
 };
 

@@ -10,8 +10,6 @@ namespace crit {
 
 namespace {
 
-constexpr int kEpisodeMergeGapDays = 60;
-
 struct Machine {
     const Program& p;
     const Timeline& t;
@@ -42,12 +40,12 @@ struct Machine {
     Value& peek(std::size_t from_top = 0) { return stack[top - 1 - from_top]; }
     void pop(std::size_t n = 1) { top -= n; }
 
-    std::vector<Day>& cuts;  // start days of antileukaemic courses, sorted
+    std::vector<Day>& cuts;  // start days of new courses of therapy (course_cuts), sorted
 
     Standing standing_of(ConceptId c) const {
         const Concept& k = p.bindings->concepts[c];
-        if (k.persistent) return Standing{k.valid_for.value_or(p.hold), {}};
-        return Standing{k.valid_for.value_or(p.hold), cuts};
+        if (k.persistent) return Standing{k.valid_for.value_or(p.hold), {}, k.when_present};
+        return Standing{k.valid_for.value_or(p.hold), cuts, k.when_present};
     }
     std::uint32_t obs_base(ConceptId c) const {
         auto [b, e] = t.series(c);
@@ -223,12 +221,20 @@ struct Machine {
                 peek().t.swap(out);
                 return;
             }
+            case Op::NEVER_SHOWN: {
+                DateVal anchor = peek().d;
+                pop();
+                TruthSeries& out = scratch.series;
+                never_shown_series(peek().t, anchor, dom, out);
+                peek().t.swap(out);
+                return;
+            }
             case Op::ON_CLASS: on_class_series(t, in.a, dom, push('T').t); return;
             case Op::TREATMENTS: {
                 // As of the evaluation date: later courses have not started, and a course
                 // ending after it is still running.
                 auto& eps = push('E').e;
-                episodes_of(t, in.a, kEpisodeMergeGapDays, dom.hi, eps);
+                episodes_of(t, in.a, p.bindings->classes[in.a].episode_gap, dom.hi, eps);
                 for (auto& e : eps)
                     if (e.end && *e.end > dom.hi) e.end.reset();
                 return;
@@ -310,10 +316,18 @@ void decide_results(const Program& p, Evaluation& ev) {
                 out.decided_on = v.d.day;
             }
         } else {
+            // `until X`: a category counts only if it held before the first day X did (X
+            // itself counts), so the `ever` of each choice is read on the day before.
+            Day decide_on = dom.hi;
+            if (r.until_item >= 0) {
+                DateVal cut = first_met(ev.slots[r.until_item].t, dom);
+                if (cut.state == DateVal::State::Known) decide_on = cut.day - 1;
+            }
             // The first choice whose condition holds on the as-of date wins.
             for (std::size_t c = 0; c < r.choices.size(); ++c) {
                 const Value& v = ev.slots[r.choices[c].item];
-                if (sample(v.t, dom, dom.hi) == Truth::Met) {
+                Day on = r.choices[c].criterion == r.until_criterion ? dom.hi : decide_on;
+                if (on >= dom.lo && sample(v.t, dom, on) == Truth::Met) {
                     out.kind = ResultValue::Kind::Label;
                     out.text = r.choices[c].label;
                     out.choice = static_cast<int>(c);
@@ -346,12 +360,12 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     ctx.scratch_.floors.clear();
     Machine m{p, t, ev, ctx.stack_, ctx.top_, ev.domain, ctx.scratch_, ctx.scratch_.floors, ctx.scratch_.cuts, false};
     m.ev_trace = ctx.trace;
-    // Results stop standing when a new course of antileukaemic therapy starts; supportive
-    // drugs (dexamethasone as premedication) and the doses within a course do not count.
-    if (p.course_class >= 0) {
-        episodes_of(t, static_cast<ClassId>(p.course_class), kEpisodeMergeGapDays, ev.domain.hi, ctx.scratch_.courses);
-        for (const auto& c : ctx.scratch_.courses) m.cuts.push_back(c.start);
-    }
+    // Results stop standing when a new course of therapy starts: a new episode of a class the
+    // bindings mark `cuts_results` (shipped: antileukemic). Supportive drugs outside it
+    // (dexamethasone as premedication), the doses within a course, and courses in a phase that
+    // continues the therapy under way (consolidation, maintenance) do not count.
+    if (!p.cut_classes.empty())
+        course_cuts(t, *p.bindings, p.cut_classes, ev.domain.hi, ctx.scratch_.courses, m.cuts);
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
     ev.baseline_day = m.baseline_day();
     decide_results(p, ev);

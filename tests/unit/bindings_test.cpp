@@ -89,7 +89,7 @@ TEST_CASE("default bindings load without diagnostics", "[bindings]") {
     CHECK(b.source_name == CRIT_SOURCE_DIR "/bindings/default.yaml");
     CHECK(b.concepts.size() >= 23);
     CHECK(b.concepts.size() == b.concept_names().size());
-    CHECK(b.classes.size() == 8);
+    CHECK(b.classes.size() == 10);  // with the ALL consolidation and maintenance phase classes
 }
 
 TEST_CASE("default bindings cover every code of data-contract.md", "[bindings]") {
@@ -184,9 +184,15 @@ TEST_CASE("LOINC 67128-9 is told apart by site", "[bindings]") {
     const Bindings& b = defaults();
     CHECK(name_of(b.concept_by_code(kLoinc, "67128-9", Site::Blood)) == "mrd_blood");
     CHECK(name_of(b.concept_by_code(kLoinc, "67128-9", Site::Marrow)) == "mrd_marrow");
-    // Without a site, or with a site neither concept has, the code is ambiguous.
-    CHECK_FALSE(b.concept_by_code(kLoinc, "67128-9", Site::Any));
+    // Without a site the shipped bindings read the record as blood (`unsited: blood`: the data
+    // contract puts a bodySite on marrow observations); a site neither concept has is ambiguous.
+    CHECK(b.unsited == Site::Blood);
+    CHECK(name_of(b.concept_by_code(kLoinc, "67128-9", Site::Any)) == "mrd_blood");
     CHECK_FALSE(b.concept_by_code(kLoinc, "67128-9", Site::Csf));
+    // Bindings that name no `unsited` specimen leave a record without a site ambiguous.
+    Bindings plain = b;
+    plain.unsited = Site::Any;
+    CHECK_FALSE(plain.concept_by_code(kLoinc, "67128-9", Site::Any));
     // Local codes name the specimen themselves: the site does not matter.
     CHECK(name_of(b.concept_by_code(kLocal, "mrd-flow-pb", Site::Any)) == "mrd_blood");
     CHECK(name_of(b.concept_by_code(kLocal, "mrd-flow-bm", Site::Blood)) == "mrd_marrow");
@@ -202,18 +208,32 @@ TEST_CASE("drugs, classes and procedures of the default bindings", "[bindings]")
         const char* code;
         const char* drug;
     };
-    for (const Row& r : {Row{"1442981", "ibrutinib"}, Row{"121191", "rituximab"}, Row{"24698", "fludarabine"},
-                         Row{"3002", "cyclophosphamide"}, Row{"1597258", "blinatumomab"}}) {
+    // RxNorm ingredient codes: the data contract's, and those verified in docs/data.md
+    // ("Drugs by RxNorm code"). Every other drug is bound by name only.
+    const std::vector<Row> rows = {
+        {"1442981", "ibrutinib"},     {"121191", "rituximab"},       {"24698", "fludarabine"},
+        {"3002", "cyclophosphamide"}, {"1597258", "blinatumomab"},   {"1986808", "acalabrutinib"},
+        {"2262435", "zanubrutinib"},  {"2629338", "pirtobrutinib"},  {"1747556", "venetoclax"},
+        {"974779", "obinutuzumab"},   {"712566", "ofatumumab"},      {"2346", "chlorambucil"},
+        {"134547", "bendamustine"},   {"11202", "vincristine"},      {"3109", "daunorubicin"},
+        {"3639", "doxorubicin"},      {"1156", "asparaginase"},      {"34132", "pegaspargase"},
+        {"8640", "prednisone"},       {"3264", "dexamethasone"},     {"282388", "imatinib"},
+        {"475342", "dasatinib"},      {"1364347", "ponatinib"},      {"6851", "methotrexate"},
+        {"3041", "cytarabine"},       {"103", "mercaptopurine"},     {"1942950", "inotuzumab ozogamicin"}};
+    for (const Row& r : rows) {
         auto i = b.drug_by_code(kRxNorm, r.code);
         INFO(r.code);
         REQUIRE(i.has_value());
         CHECK(b.drugs[*i].name == r.drug);
     }
     CHECK_FALSE(b.drug_by_code(kRxNorm, "999999"));
-    // Only the codes of data-contract.md are bound; the rest by name only.
     std::size_t coded = 0;
     for (const auto& d : b.drugs) coded += !d.codes.empty();
-    CHECK(coded == 5);
+    CHECK(coded == rows.size());
+    for (const char* n : {"idelalisib", "duvelisib", "FCR", "BR", "hyper-CVAD", "induction"}) {
+        INFO(n);
+        CHECK(drug_named(n).codes.empty());  // no verified code: by name only
+    }
 
     for (const char* n : {"ibrutinib", "acalabrutinib", "zanubrutinib"}) {
         INFO(n);
@@ -239,7 +259,13 @@ TEST_CASE("drugs, classes and procedures of the default bindings", "[bindings]")
     CHECK(has_class(drug_named("induction"), "all_induction"));
     CHECK(has_class(drug_named("blinatumomab"), "all_therapy"));
     CHECK(has_class(drug_named("blinatumomab"), "antileukemic"));
-    CHECK(has_class(drug_named("vincristine"), "all_induction"));
+    // ALL drugs are given in every phase: the phase, not the drug, makes a course induction.
+    for (const char* n : {"vincristine", "daunorubicin", "doxorubicin", "asparaginase", "pegaspargase", "prednisone",
+                          "dexamethasone", "imatinib", "dasatinib", "ponatinib", "cytarabine", "mercaptopurine"}) {
+        INFO(n);
+        CHECK(has_class(drug_named(n), "all_therapy"));
+        CHECK_FALSE(has_class(drug_named(n), "all_induction"));
+    }
     // Names match without regard to case.
     CHECK(drug_named("fcr").name == "FCR");
     CHECK(drug_named("Ibrutinib").name == "ibrutinib");
@@ -287,12 +313,168 @@ TEST_CASE("diagnoses and procedure classes of the default bindings", "[bindings]
         for (ClassId c : ids) v.push_back(b.classes[c].name);
         return v;
     };
-    // As an unspecified regimen of the disease (chlorambucil, bendamustine; `induction`).
+    // As an unspecified regimen of the disease (chlorambucil, bendamustine).
     CHECK(names(chemo.classes_for("CLL")) ==
           std::vector<std::string>{"cll_therapy", "cll_chemoimmunotherapy", "antileukemic"});
-    CHECK(names(chemo.classes_for("ALL")) == std::vector<std::string>{"all_induction", "all_therapy", "antileukemic"});
+    // ALL chemotherapy is not induction by itself: a stated phase adds all_induction.
+    CHECK(names(chemo.classes_for("ALL")) == std::vector<std::string>{"all_therapy", "antileukemic"});
     CHECK(names(chemo.classes_for("")) == std::vector<std::string>{"antileukemic"});
     CHECK(names(chemo.classes_for("AML")) == std::vector<std::string>{"antileukemic"});
+}
+
+TEST_CASE("episode gaps, the classes that cut results, and phases of the default bindings", "[bindings][phase]") {
+    const Bindings& b = defaults();
+    auto cls = [&](const std::string& n) -> const DrugClass& {
+        auto id = b.class_by_name(n);
+        INFO(n);
+        REQUIRE(id.has_value());
+        return b.classes[*id];
+    };
+    // Only antileukemic cuts; every class keeps the 60 days of old unless it says otherwise.
+    for (const auto& c : b.classes) {
+        INFO(c.name);
+        CHECK(c.cuts_results == (c.name == "antileukemic"));
+        if (c.name != "all_therapy") CHECK(c.episode_gap == kDefaultEpisodeGap);
+    }
+    CHECK(kDefaultEpisodeGap == Duration{0, 60});
+    CHECK(cls("all_therapy").episode_gap == Duration{0, 14});
+
+    REQUIRE(b.phase_names() == std::vector<std::string>{"induction", "consolidation", "maintenance"});
+    auto phase = [&](const std::string& n) -> const Phase& {
+        auto i = b.phase_by_name(n);
+        INFO(n);
+        REQUIRE(i.has_value());
+        return b.phases[*i];
+    };
+    auto names = [&](const std::vector<ClassId>& ids) {
+        std::vector<std::string> v;
+        for (ClassId c : ids) v.push_back(b.classes[c].name);
+        return v;
+    };
+    CHECK(names(phase("induction").classes) == std::vector<std::string>{"all_induction"});
+    CHECK(names(phase("consolidation").classes) == std::vector<std::string>{"all_consolidation"});
+    CHECK(names(phase("maintenance").classes) == std::vector<std::string>{"all_maintenance"});
+    CHECK(phase("induction").cuts_results);
+    CHECK_FALSE(phase("consolidation").cuts_results);
+    CHECK_FALSE(phase("maintenance").cuts_results);
+    CHECK(phase("induction").codes.empty());  // text only: no code verified
+    // Whole values, any case: the name or a `text:` phrase.
+    CHECK(phase(" Remission Induction ").name == "induction");
+    CHECK(phase("INTENSIFICATION").name == "consolidation");
+    CHECK_FALSE(b.phase_by_name("salvage"));
+    CHECK_FALSE(b.phase_by_name("induction chemotherapy"));  // a whole value, not words in it
+    CHECK_FALSE(b.phase_by_name(""));
+    // Words in free text: whole words, any case; a hyphen joins words.
+    auto in_text = [&](const std::string& text) {
+        std::vector<std::size_t> out;
+        b.phases_in_text(text, out);
+        std::string s;
+        for (auto i : out) s += (s.empty() ? "" : " ") + b.phases[i].name;
+        return s;
+    };
+    CHECK(in_text("Induction chemotherapy") == "induction");
+    CHECK(in_text("REMISSION INDUCTION (course 1)") == "induction");
+    CHECK(in_text("Delayed intensification") == "consolidation");
+    CHECK(in_text("interim maintenance") == "maintenance");
+    CHECK(in_text("induction/consolidation") == "induction consolidation");
+    CHECK(in_text("post-induction therapy") == "");
+    CHECK(in_text("reinduction") == "");
+    CHECK(in_text("inductions") == "");
+    CHECK(in_text("chemotherapy") == "");
+}
+
+TEST_CASE("episode_gap, cuts_results and phases are validated, each error at its line", "[bindings][phase]") {
+    SECTION("a valid file") {
+        Diagnostics d;
+        auto r = load_bindings(write_temp("b.yaml", R"(
+concepts:
+  x: {kind: boolean}
+classes:
+  a: {display: A, episode_gap: 2mo, cuts_results: true}
+  b: {episode_gap: 0d, cuts_results: true}
+  c: {cuts_results: false}
+  d: D
+phases:
+  first:
+    classes: [a, c]
+    text: [First line, 'Front line ']
+    codes: [{system: s, code: p1}]
+  later: {classes: [d], cuts_results: false}
+)"),
+                               d);
+        INFO(render(d));
+        REQUIRE(r.has_value());
+        CHECK(d.items().empty());
+        REQUIRE(r->classes.size() == 4);
+        CHECK(r->classes[0].episode_gap == Duration{2, 0});
+        CHECK(r->classes[1].episode_gap == Duration{0, 0});
+        CHECK(r->classes[2].episode_gap == kDefaultEpisodeGap);
+        CHECK(r->classes[0].cuts_results);
+        CHECK(r->classes[1].cuts_results);  // several classes may cut
+        CHECK_FALSE(r->classes[2].cuts_results);
+        CHECK_FALSE(r->classes[3].cuts_results);
+        REQUIRE(r->phases.size() == 2);
+        CHECK(r->phases[0].classes == std::vector<ClassId>{0, 2});
+        CHECK(r->phases[0].text == std::vector<std::string>{"first", "first line", "front line"});
+        CHECK(r->phases[0].cuts_results);
+        CHECK_FALSE(r->phases[1].cuts_results);
+        CHECK(r->phase_by_code("s", "p1") == std::size_t{0});
+        CHECK_FALSE(r->phase_by_code("s", "p2"));
+        CHECK(r->phase_by_name("FRONT LINE") == std::size_t{0});
+        CHECK(r->phase_by_name("later") == std::size_t{1});
+    }
+    SECTION("bad episode_gap and cuts_results") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "classes:\n"
+            "  a: {episode_gap: soon}\n"
+            "  b: {episode_gap: -14d}\n"
+            "  c: {episode_gap: [14d]}\n"
+            "  e: {cuts_results: yes}\n"
+            "  f: {cut_results: true}\n");
+        CHECK(mentions(d, "`episode_gap` of class `a` must be a duration such as 14d, 8wk or 2mo, not `soon`", 4));
+        CHECK(mentions(d, "`episode_gap` of class `b` must be a duration", 5));
+        CHECK(mentions(d, "`episode_gap` must be a single value", 6));
+        CHECK(mentions(d, "`cuts_results` is true or false, not `yes`", 7));
+        CHECK(mentions(d, "unknown field `cut_results` in class `f`", 8));
+    }
+    SECTION("malformed phases") {
+        auto d = load_text(
+            "concepts:\n"
+            "  x: {kind: boolean}\n"
+            "classes: {all_induction: I, all_consolidation: C}\n"
+            "phases:\n"
+            "  induction: {classes: [all_inducton], text: [induction, remission induction]}\n"
+            "  consolidation:\n"
+            "    classes: [all_consolidation]\n"
+            "    text: [consolidation, Remission Induction, '  ']\n"
+            "    codes: [{system: s, code: '1'}]\n"
+            "  maintenance: {text: maintenance, codes: [{system: s, code: '1'}], cuts_results: no}\n"
+            "  Salvage: {classes: all_induction}\n"
+            "  later: [all_consolidation]\n"
+            "  other: {clases: [all_consolidation]}\n"
+            "  consolidation: {}\n");
+        CHECK(mentions(d, "phase `induction` names class `all_inducton`, which `classes:` does not declare", 5));
+        CHECK(mentions(d, "text `Remission Induction` already names phase `induction`", 8));
+        CHECK(mentions(d, "a phrase of phase `consolidation` must not be empty", 8));
+        CHECK(mentions(d, "`text` of phase `maintenance` must be a list of words or phrases", 10));
+        CHECK(mentions(d, "code 1 already names phase `consolidation`", 10));
+        CHECK(mentions(d, "`cuts_results` is true or false, not `no`", 10));
+        CHECK(mentions(d, "phase name `Salvage` must be lower_snake_case", 11));
+        CHECK(mentions(d, "`classes` of phase `Salvage` must be a list of class names", 11));
+        CHECK(mentions(d, "phase `later` must be a map", 12));
+        CHECK(mentions(d, "unknown field `clases` in phase `other`", 13));
+        CHECK(mentions(d, "duplicate name `consolidation` in `phases`", 14));
+        // The unknown class names the file and the line, with a suggestion.
+        auto unknown = std::find_if(d.items().begin(), d.items().end(), [](const Diagnostic& x) {
+            return x.message.find("all_inducton") != std::string::npos;
+        });
+        REQUIRE(unknown != d.items().end());
+        CHECK(unknown->suggestion == "all_induction");
+        std::string shown = render(d);
+        CHECK(shown.find("b.yaml:5:") != std::string::npos);
+    }
 }
 
 TEST_CASE("default_bindings_path honours CRIT_BINDINGS", "[bindings]") {

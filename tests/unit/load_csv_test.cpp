@@ -121,7 +121,7 @@ TEST_CASE("CSV: the concept from code_system + code, with site for shared codes"
         "p1,2024-09-05,,<0.005,%,http://loinc.org,67128-9,marrow\n"
         "p1,2024-09-06,,0.5,%,http://loinc.org,67128-9,blood\n"
         "p1,2024-09-07,mrd_marrow,0.1,%,http://loinc.org,67128-9,\n"
-        "p1,2024-09-08,,0.5,%,http://loinc.org,67128-9,\n"                // no site: missing-site
+        "p1,2024-09-08,,0.7,%,http://loinc.org,67128-9,\n"                // no site: blood (unsited)
         "p1,2024-09-08,,5.5,mmol/L,http://loinc.org,2345-7,\n"            // glucose: unbound
         "p1,2024-09-08,platelets,100,10*9/L,http://loinc.org,731-0,\n");  // disagree
     const Timeline& t = l.one();
@@ -130,10 +130,11 @@ TEST_CASE("CSV: the concept from code_system + code, with site for shared codes"
     REQUIRE(bm.size() == 2);
     CHECK(bm[0].comparator == Comparator::Lt);
     CHECK(bm[0].site == Site::Marrow);
-    CHECK(only(t, "mrd_blood").site == Site::Blood);
-    auto ms = l.rejected("missing-site");
-    CHECK(ms.origin.line == 6);
-    CHECK(ms.origin.path == "code");
+    auto pb = obs(t, "mrd_blood");
+    REQUIRE(pb.size() == 2);
+    CHECK(pb[0].site == Site::Blood);
+    CHECK(pb[1].value == Approx(0.7));  // no site: read as blood (`unsited: blood` in the bindings)
+    CHECK(l.with("missing-site").empty());
     auto ub = l.rejected(kUnboundCode);
     CHECK(ub.origin.line == 7);
     CHECK(ub.origin.path == "code");
@@ -197,6 +198,36 @@ TEST_CASE("CSV: treatments, periods and continuous therapy; diagnosis and birth 
     CHECK(t.treatments[4].drug == "experimental-x");  // unbound name: kept, no classes (as in YAML)
     CHECK(t.treatments[4].classes.empty());
     CHECK(t.treatments[4].start == day("2024-10-01"));
+}
+
+TEST_CASE("CSV: the optional phase column gives a treatment its phase and the phase's classes", "[csv][phase]") {
+    auto l = load("patient_id,time,concept,value,unit,phase\n"
+                  "p1,2024-01-10/2024-02-07,treatment,vincristine,,Induction\n"
+                  "p1,2024-03-01/2024-03-20,treatment,cytarabine,,intensification\n"
+                  "p1,2024-04-01,treatment,mercaptopurine,,maintenance\n"
+                  "p1,2024-05-01,treatment,vincristine,,\n"
+                  "p1,2024-06-01,treatment,blinatumomab,,salvage\n"     // 6 unknown-phase
+                  "p1,2024-02-08,platelets,160,10*9/L,induction\n");  // 7 a phase on a result row
+    INFO(l.summary());
+    const Timeline& t = l.one();
+    REQUIRE(t.treatments.size() == 4);
+    auto phase = [&](const Treatment& tr) { return tr.phase < 0 ? std::string("-") : bindings().phases[tr.phase].name; };
+    CHECK(phase(t.treatments[0]) == "induction");
+    CHECK(has_class(t.treatments[0], "all_induction"));
+    CHECK(phase(t.treatments[1]) == "consolidation");
+    CHECK(has_class(t.treatments[1], "all_consolidation"));
+    CHECK_FALSE(has_class(t.treatments[1], "all_induction"));
+    CHECK(phase(t.treatments[2]) == "maintenance");
+    CHECK(phase(t.treatments[3]) == "-");
+    CHECK_FALSE(has_class(t.treatments[3], "all_induction"));
+    auto unknown = l.rejected("unknown-phase");
+    CHECK(unknown.origin.line == 6);
+    CHECK(unknown.origin.path == "phase");
+    CHECK(unknown.detail.find("`salvage` is not a phase") != std::string::npos);
+    auto stray = l.rejected("bad-value");
+    CHECK(stray.origin.line == 7);
+    CHECK(stray.origin.path == "phase");
+    CHECK(only(t, "platelets").value == Approx(160));  // the result itself is still read
 }
 
 TEST_CASE("CSV: RFC 4180 quoting, CRLF, byte order mark, rows of patients interleaved", "[csv]") {

@@ -223,6 +223,41 @@ timeline:
     CHECK(format_day(*l.t.first_day()) == "2024-01-10");
 }
 
+TEST_CASE("a treatment's phase: its classes join the drug's", "[load_yaml][phase]") {
+    auto l = load(R"(
+patient: p-all
+timeline:
+  - {date: 2024-01-10, treatment: vincristine, phase: induction, until: 2024-02-07}
+  - {date: 2024-03-01, treatment: cytarabine, phase: Consolidation, until: 2024-03-20}
+  - {date: 2024-04-01, treatment: mercaptopurine, phase: maintenance}
+  - {date: 2024-02-01, treatment: dexamethasone, phase: remission induction, until: 2024-02-07}
+  - {date: 2024-05-01, treatment: vincristine, until: 2024-05-01}
+  - {date: 2024-06-01, treatment: induction, until: 2024-06-28}
+)");
+    INFO(l.rejects.size());
+    CHECK(l.rejects.empty());
+    REQUIRE(l.t.treatments.size() == 6);
+    auto phase = [&](const Treatment& t) { return t.phase < 0 ? std::string("-") : bindings().phases[t.phase].name; };
+    const auto& vcr = l.t.treatments[0];
+    CHECK(phase(vcr) == "induction");
+    CHECK(classes_of(vcr) == "all_therapy antileukemic all_induction ");
+    const auto& dex = l.t.treatments[1];  // a `text:` phrase of the phase, any case
+    CHECK(phase(dex) == "induction");
+    CHECK(classes_of(dex) == "all_therapy all_induction ");
+    const auto& ara = l.t.treatments[2];
+    CHECK(phase(ara) == "consolidation");
+    CHECK(classes_of(ara) == "all_therapy antileukemic all_consolidation ");
+    const auto& mp = l.t.treatments[3];
+    CHECK(phase(mp) == "maintenance");
+    CHECK(classes_of(mp).find("all_maintenance") != std::string::npos);
+    // No phase: the drug's classes only, so vincristine alone is not induction ...
+    CHECK(phase(l.t.treatments[4]) == "-");
+    CHECK(classes_of(l.t.treatments[4]) == "all_therapy antileukemic ");
+    // ... but the regimen `induction` is, by definition.
+    CHECK(phase(l.t.treatments[5]) == "-");
+    CHECK(classes_of(l.t.treatments[5]).find("all_induction") != std::string::npos);
+}
+
 TEST_CASE("origins cite the file and line of each record", "[load_yaml]") {
     auto l = load("patient: p\n"
                   "timeline:\n"
@@ -281,6 +316,11 @@ TEST_CASE("each rejection reason, with the rest of the timeline kept", "[load_ya
         {"{date: 2024-01-01, site: liver, platelets: 100 10*9/L}", "bad-value", "unknown site"},
         {"{date: 2024-01-01, until: 2024-02-01, platelets: 100 10*9/L}", "bad-value", "no `treatment`"},
         {"{date: 2024-03-01, treatment: FCR, until: 2024-02-01}", "bad-period", "before it starts"},
+        {"{date: 2024-01-01, treatment: vincristine, phase: salvage}", "unknown-phase",
+         "`salvage` is not a phase in the bindings (induction, consolidation, maintenance)"},
+        {"{date: 2024-01-01, treatment: vincristine, phase: inducton}", "unknown-phase", "did you mean `induction`"},
+        {"{date: 2024-01-01, treatment: vincristine, phase: }", "unknown-phase", "is empty"},
+        {"{date: 2024-01-01, phase: induction, platelets: 100 10*9/L}", "bad-value", "no `treatment`"},
         {"{date: 2024-01-01, concept: platelets, value: 100 10*9/L, colour: red}", "unknown-field", "`colour`"},
         {"{date: 2024-01-01, mrd_blood: {value: 1 %, when: later}}", "unknown-field", "`when`"},
         {"just a string", "bad-record", "a map"},

@@ -610,41 +610,118 @@ TEST_CASE("episodes_of: courses less than 60 days apart form one episode", "[tem
     SECTION("merge, split, other classes ignored") {
         auto t = with_treatments({course("2024-01-01", "2024-02-01", {1}), course("2024-03-01", "2024-04-01", {1, 2}),
                                   course("2024-05-01", "2024-05-10", {2}), course("2024-06-15", "2024-07-01", {1})});
-        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 1, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-04-01 | 2024-06-15..2024-07-01");
-        episodes_of(t, 2, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 2, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-03-01..2024-05-10");
-        episodes_of(t, 3, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 3, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(eps.empty());
     }
     SECTION("59 days apart merge, 61 days apart do not") {
         auto t = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-03-09", "2024-03-20", {1}),
                                   course("2024-05-20", "2024-05-30", {1})});
         // 2024-01-10 + 59 = 2024-03-09; 2024-03-20 + 61 = 2024-05-20.
-        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 1, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-03-20 | 2024-05-20..2024-05-30");
     }
     SECTION("a course inside a longer one") {
         auto t = with_treatments({course("2024-01-01", "2024-12-01", {1}), course("2024-03-01", "2024-04-01", {1})});
-        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 1, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..2024-12-01");
     }
     SECTION("continuous therapy: an open episode absorbs what follows") {
         auto t = with_treatments({course("2024-01-01", "2024-02-01", {1}), course("2024-03-01", nullptr, {1}),
                                   course("2024-09-01", "2024-09-10", {1})});
-        episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
+        episodes_of(t, 1, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
         CHECK(show(eps) == "2024-01-01..running");
     }
 }
 
 TEST_CASE("episodes_of: courses exactly 60 days apart are two episodes ('less than 60 days apart')",
           "[temporal][episodes]") {
-    // opcodes.def (TREATMENTS): "courses less than 60 days apart merged"; episodes_of: start - end < 60.
+    // The default episode_gap (kDefaultEpisodeGap, 60d): "less than 60 days apart"; episodes_of: start < end + 60d.
     // 2024-01-10 + 60 days = 2024-03-10.
     auto t = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-03-10", "2024-03-20", {1})});
     std::vector<Episode> eps;
-    episodes_of(t, 1, 60, std::numeric_limits<Day>::max(), eps);
+    episodes_of(t, 1, Duration{0, 60}, std::numeric_limits<Day>::max(), eps);
     CHECK(show(eps) == "2024-01-01..2024-01-10 | 2024-03-10..2024-03-20");
+}
+
+TEST_CASE("episodes_of: each class forms episodes by its own episode_gap", "[temporal][episodes][phase]") {
+    // Class 1 and class 2 share every course; courses 26 and 9 days apart.
+    auto t = with_treatments({course("2024-01-10", "2024-01-20", {1, 2}), course("2024-02-15", "2024-02-20", {1, 2}),
+                              course("2024-03-01", "2024-03-05", {1, 2})});
+    std::vector<Episode> eps;
+    auto until = std::numeric_limits<Day>::max();
+    episodes_of(t, 1, Duration{0, 14}, until, eps);  // 26 days apart: a new episode; 9 days: the same
+    CHECK(show(eps) == "2024-01-10..2024-01-20 | 2024-02-15..2024-03-05");
+    episodes_of(t, 2, Duration{0, 60}, until, eps);  // the default: one episode
+    CHECK(show(eps) == "2024-01-10..2024-03-05");
+    // Exactly the gap apart is a new episode ("less than"); one day less joins.
+    auto edge = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-01-24", "2024-01-30", {1}),
+                                 course("2024-02-12", "2024-02-13", {1})});
+    episodes_of(edge, 1, Duration{0, 14}, until, eps);  // 01-10 + 14 = 01-24: new; 01-30 + 13 = 02-12: joins
+    CHECK(show(eps) == "2024-01-01..2024-01-10 | 2024-01-24..2024-02-13");
+    // Months are calendar months: 2024-01-31 + 1mo = 2024-02-29.
+    auto months = with_treatments({course("2024-01-01", "2024-01-31", {1}), course("2024-02-28", "2024-02-28", {1}),
+                                   course("2024-03-29", "2024-03-30", {1})});
+    episodes_of(months, 1, Duration{1, 0}, until, eps);  // 02-28 < 02-29: joins; 03-29 is not < 03-28
+    CHECK(show(eps) == "2024-01-01..2024-02-28 | 2024-03-29..2024-03-30");
+    // 0d: only overlapping courses join; a course starting the day after the end does not.
+    auto touching = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-01-05", "2024-01-12", {1}),
+                                     course("2024-01-13", "2024-01-14", {1})});
+    episodes_of(touching, 1, Duration{0, 0}, until, eps);
+    CHECK(show(eps) == "2024-01-01..2024-01-12 | 2024-01-13..2024-01-14");
+}
+
+TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap, skipping non-cutting phases",
+          "[temporal][episodes][phase]") {
+    Bindings b;
+    b.classes = {DrugClass{"chemo", "", Duration{0, 60}, true}, DrugClass{"support", "", Duration{0, 60}, false},
+                 DrugClass{"hsct", "", Duration{0, 0}, true}};
+    b.phases = {Phase{"induction", {}, {"induction"}, {}, true}, Phase{"consolidation", {}, {"consolidation"}, {}, false}};
+    auto phased = [](Treatment t, int phase) {
+        t.phase = phase;
+        return t;
+    };
+    std::vector<Episode> scratch;
+    std::vector<Day> cuts;
+    auto show_cuts = [&] {
+        std::string s;
+        for (Day d : cuts) s += (s.empty() ? "" : " ") + format_day(d);
+        return s;
+    };
+    auto until = std::numeric_limits<Day>::max();
+    SECTION("a supportive class never cuts; the cutting class's courses merge by its gap") {
+        auto t = with_treatments({course("2024-01-05", "2024-01-05", {1}), course("2024-01-10", "2024-02-07", {0}),
+                                  course("2024-03-01", "2024-03-20", {0}), course("2024-06-01", "2024-06-20", {0})});
+        course_cuts(t, b, std::vector<ClassId>{0}, until, scratch, cuts);
+        CHECK(show_cuts() == "2024-01-10 2024-06-01");
+    }
+    SECTION("consolidation neither starts nor extends a cutting episode; induction and unphased courses do") {
+        auto t = with_treatments({phased(course("2024-01-10", "2024-02-07", {0}), 0),
+                                  phased(course("2024-05-01", "2024-05-20", {0}), 1),   // 84 days later: no cut
+                                  phased(course("2024-06-15", "2024-07-01", {0}), 1),
+                                  course("2024-08-01", "2024-08-20", {0}),              // 26 days after consolidation
+                                  phased(course("2025-01-10", "2025-02-07", {0}), 0)});  // re-induction
+        course_cuts(t, b, std::vector<ClassId>{0}, until, scratch, cuts);
+        // Without consolidation bridging it, the unphased course of 2024-08-01 is a new course.
+        CHECK(show_cuts() == "2024-01-10 2024-08-01 2025-01-10");
+    }
+    SECTION("several cutting classes: their cuts together, sorted, without repeats; the as-of date bounds them") {
+        auto t = with_treatments({course("2024-01-10", "2024-02-07", {0}), course("2024-02-01", "2024-02-01", {2}),
+                                  course("2024-02-02", "2024-02-02", {2}), course("2024-03-01", "2024-03-01", {0, 2}),
+                                  course("2024-09-01", "2024-09-02", {0})});
+        course_cuts(t, b, std::vector<ClassId>{0, 2}, until, scratch, cuts);
+        CHECK(show_cuts() == "2024-01-10 2024-02-01 2024-02-02 2024-03-01 2024-09-01");
+        course_cuts(t, b, std::vector<ClassId>{0, 2}, D("2024-08-31"), scratch, cuts);
+        CHECK(show_cuts() == "2024-01-10 2024-02-01 2024-02-02 2024-03-01");
+    }
+    SECTION("no cutting class: nothing cuts") {
+        auto t = with_treatments({course("2024-01-10", "2024-02-07", {0})});
+        course_cuts(t, b, std::vector<ClassId>{}, until, scratch, cuts);
+        CHECK(cuts.empty());
+    }
 }
 
 TEST_CASE("on_class_series: met on treatment days, closed world otherwise", "[temporal][episodes]") {

@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -16,6 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "driver.hpp"
+#include "explain.hpp"
 #include "load_yaml.hpp"
 #include "temporal.hpp"
 #include "vm.hpp"
@@ -232,7 +235,14 @@ D:
   marrow_cll_infiltrate = 0%
 )";
 
-const char* const kAllScenarios[] = {kMeasured, kOneLiner, kHoldFor, kUnits, kCensored, kBoolCoded, kGuidelineHold, kKleene, kKnown, kReferences, kResults, kWindows, kEverNever, kTreatments, kChange, kAtLeast, kPatientDates, kAsOfBaseline, kAsOfEpisodes};
+const char* const kNeverShown =
+    "therapy = first treatment of class cll_therapy\n"
+    "assess = therapy.end + 2mo\n"
+    "Low: lymphocytes < 4 x10^9/L\n"
+    "High: lymphocytes >= 10 x10^9/L\n"
+    "NoResponse: never shown Low since assess\n"
+    "result best = first of Low as low, High as high, until High, else NE\n";
+const char* const kAllScenarios[] = {kNeverShown, kMeasured, kOneLiner, kHoldFor, kUnits, kCensored, kBoolCoded, kGuidelineHold, kKleene, kKnown, kReferences, kResults, kWindows, kEverNever, kTreatments, kChange, kAtLeast, kPatientDates, kAsOfBaseline, kAsOfEpisodes};
 
 // ---- values, comparisons and time ----------------------------------------------------
 
@@ -319,8 +329,9 @@ TEST_CASE("vm: booleans, coded values, not", "[vm]") {
     CHECK(truth(r.p(), ev, "NoHep", "2024-01-15") == Truth::NotMet);
     CHECK(truth(r.p(), ev, "Hep", "2024-02-15") == Truth::NotMet);
     CHECK(truth(r.p(), ev, "NoHep", "2024-02-15") == Truth::Met);
-    // The default hold is 3 months: hepatomegaly is unknown again from 2024-05-01.
-    CHECK(truth(r.p(), ev, "NoHep", "2024-05-01") == Truth::Unknown);
+    // The default hold is 3 months: the `false` of 2024-02-01 stops standing on 2024-05-01, and
+    // hepatomegaly, recorded only when present (bindings), then reads absent, not unknown.
+    CHECK(truth(r.p(), ev, "NoHep", "2024-05-01") == Truth::Met);
     CHECK(truth(r.p(), ev, "Normo", "2024-02-15") == Truth::NotMet);
     CHECK(truth(r.p(), ev, "NotNormo", "2024-02-15") == Truth::Met);
     CHECK(truth(r.p(), ev, "Normo", "2024-06-15") == Truth::Met);  // marrow results stand 12 months
@@ -334,7 +345,8 @@ TEST_CASE("vm: the guideline's hold sets how long a result stands", "[vm]") {
     auto t = timeline(r, "[{date: 2024-01-01, hepatomegaly: true}, {date: 2024-03-01, b_symptoms: true}]");
     EvalContext ctx;
     auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
-    CHECK(show(ev.slots[slot_of(r.p(), "Hep")].t) == "2024-01-01 M | 2024-01-31 U");
+    // Hepatomegaly is recorded only when present: once the finding stops standing it reads absent.
+    CHECK(show(ev.slots[slot_of(r.p(), "Hep")].t) == "2024-01-01 M | 2024-01-31 N");
 }
 
 // ---- three-valued logic ---------------------------------------------------------------
@@ -390,7 +402,8 @@ TEST_CASE("vm: known and unknown are never unknown themselves", "[vm]") {
     EvalContext ctx;
     auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
     CHECK(show(ev.slots[slot_of(r.p(), "K")].t) == "2024-01-01 M | 2024-04-01 N");
-    CHECK(show(ev.slots[slot_of(r.p(), "U")].t) == "2024-01-01 M | 2024-02-01 N | 2024-05-01 M | 2024-09-01 N");
+    // Recorded only when present: hepatomegaly is never unknown inside the domain.
+    CHECK(show(ev.slots[slot_of(r.p(), "U")].t) == "2024-01-01 N");
     // lymphocytes 5 is not below 4: the `and` is decided (not met) even while hepatomegaly is unknown.
     CHECK(truth(r.p(), ev, "KC", "2024-01-15") == Truth::Met);
     CHECK(truth(r.p(), ev, "KC", "2024-05-15") == Truth::NotMet);
@@ -1006,4 +1019,232 @@ TEST_CASE("vm: `measured from` uses only results dated on or after its date", "[
 )");
     auto& ev3 = evaluate(r.p(), untreated, std::nullopt, ctx);
     CHECK(truth(r.p(), ev3, "M", "2024-08-20") == Truth::Unknown);
+}
+
+// ---- how absence is read: `recorded: when-present` -------------------------------------
+
+TEST_CASE("vm: a finding recorded only when present reads absent where no record stands; others stay unknown",
+          "[vm][when-present]") {
+    const std::string path = (std::filesystem::temp_directory_path() / "crit-when-present.yaml").string();
+    {
+        std::ofstream f(path);
+        f << "concepts:\n"
+             "  seen_when_found: {kind: boolean, recorded: when-present}\n"
+             "  always_charted: {kind: boolean}\n"
+             "  blasts_found: {kind: quantity, unit: 10*9/L, units: [/uL], recorded: when-present}\n";
+    }
+    Diagnostics d;
+    CompileOptions opt;
+    opt.bindings = path;
+    Rules r;
+    r.c = compile_source(std::make_shared<SourceFile>("wp.crit", "guideline \"g\"\n  source \"s\"\n  hold 30d\n"
+                                                                 "Absent: not seen_when_found\n"
+                                                                 "Charted: not always_charted\n"
+                                                                 "NoBlasts: blasts_found = 0 /uL\n"
+                                                                 "result absent = Absent\n"
+                                                                 "result no_blasts = NoBlasts\n"),
+                         d, opt);
+    INFO(render(d));
+    REQUIRE(r.c.program);
+    auto t = timeline(r, R"(
+- {date: 2024-01-01, seen_when_found: true, always_charted: true, blasts_found: 3 /uL}
+- {date: 2024-03-01, always_charted: false}
+- {date: 2024-06-01, always_charted: false}
+)");
+    EvalContext ctx;
+    ctx.trace = true;
+    auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+    // The finding stands its 30 days, then no record: absent (met), not unknown.
+    CHECK(show(ev.slots[slot_of(r.p(), "Absent")].t) == "2024-01-01 N | 2024-01-31 M");
+    // An `always` concept keeps three-valued logic: unknown between its results' holds.
+    CHECK(show(ev.slots[slot_of(r.p(), "Charted")].t) ==
+          "2024-01-01 N | 2024-01-31 U | 2024-03-01 M | 2024-03-31 U | 2024-06-01 M");
+    // A quantity recorded only when present reads 0 where none stands.
+    CHECK(show(ev.slots[slot_of(r.p(), "NoBlasts")].t) == "2024-01-01 N | 2024-01-31 M");
+    // explain names the assumption wherever it relies on it.
+    std::string text = explain(r.p(), t, ev);
+    CHECK(text.find("seen_when_found assumed absent: no record standing on 2024-06-01") != std::string::npos);
+    CHECK(text.find("blasts_found assumed absent (0): no record standing on 2024-06-01") != std::string::npos);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("bindings: `recorded` takes when-present or always, and not on a coded concept", "[bindings][when-present]") {
+    const std::string path = (std::filesystem::temp_directory_path() / "crit-recorded-bad.yaml").string();
+    {
+        std::ofstream f(path);
+        f << "concepts:\n"
+             "  a: {kind: boolean, recorded: sometimes}\n"
+             "  b: {kind: coded, values: [x, y], recorded: when-present}\n";
+    }
+    Diagnostics d;
+    auto b = load_bindings(path, d);
+    std::string msg = render(d);
+    CHECK_FALSE(b.has_value());
+    CHECK(msg.find("crit-recorded-bad.yaml:2:") != std::string::npos);
+    CHECK(msg.find("`recorded: sometimes`") != std::string::npos);
+    CHECK(msg.find("crit-recorded-bad.yaml:3:") != std::string::npos);
+    CHECK(msg.find("cannot be `recorded: when-present`") != std::string::npos);
+    std::filesystem::remove(path);
+}
+
+// ---- never shown ... since, and first of ... until ----------------------------------------
+
+TEST_CASE("vm: `never shown A since X` passes over unknown days and needs one known day", "[vm][never-shown]") {
+    auto r = compile(kNeverShown);
+    CHECK(ops(r.p(), "NoResponse").find("NEVER_SHOWN") != std::string::npos);
+    SECTION("a non-response documented after weeks without data is met from that day") {
+        auto t = timeline(r, R"(
+- {date: 2024-01-01, treatment: FCR, until: 2024-03-01}
+- {date: 2024-06-10, lymphocytes: 6 x10^9/L}
+)");
+        EvalContext ctx;
+        auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+        // assess = 2024-05-01: not met before it, unknown while no result stands, met on the visit.
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-04-30") == Truth::NotMet);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-05-01") == Truth::Unknown);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-06-09") == Truth::Unknown);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-06-10") == Truth::Met);
+    }
+    SECTION("a response shown after the anchor makes it not met for good") {
+        auto t = timeline(r, R"(
+- {date: 2024-01-01, treatment: FCR, until: 2024-03-01}
+- {date: 2024-05-10, lymphocytes: 6 x10^9/L}
+- {date: 2024-07-10, lymphocytes: 3 x10^9/L}
+- {date: 2024-09-10, lymphocytes: 7 x10^9/L}
+)");
+        EvalContext ctx;
+        auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-07-09") == Truth::Met);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-07-10") == Truth::NotMet);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-09-10") == Truth::NotMet);
+    }
+    SECTION("results before the anchor are not evidence; an anchor that never comes is not met") {
+        auto t = timeline(r, R"(
+- {date: 2024-01-01, treatment: FCR}
+- {date: 2024-02-10, lymphocytes: 6 x10^9/L}
+)");
+        EvalContext ctx;
+        auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+        CHECK(truth(r.p(), ev, "NoResponse", "2024-02-10") == Truth::NotMet);  // therapy still running
+    }
+}
+
+TEST_CASE("vm: `first of ..., until X` ranks only what held before X first held", "[vm][until]") {
+    auto r = compile(kNeverShown);
+    auto run = [&](const char* yaml) {
+        auto t = timeline(r, yaml);
+        EvalContext ctx;
+        return result(evaluate(r.p(), t, std::nullopt, ctx), "best");
+    };
+    // Low on the day before High: it ranks.
+    CHECK(run("[{date: 2024-01-01, lymphocytes: 3 x10^9/L}, {date: 2024-01-02, lymphocytes: 12 x10^9/L}]") == "low");
+    // Low only after High (and on its day): it does not; High itself counts.
+    CHECK(run("[{date: 2024-01-01, lymphocytes: 12 x10^9/L}, {date: 2024-02-01, lymphocytes: 3 x10^9/L}]") == "high");
+    // No High at all: nothing is cut.
+    CHECK(run("[{date: 2024-01-01, lymphocytes: 6 x10^9/L}, {date: 2024-02-01, lymphocytes: 3 x10^9/L}]") == "low");
+    CHECK(run("[{date: 2024-01-01, lymphocytes: 6 x10^9/L}]") == "NE");
+}
+
+// ---- phases of therapy, per-class episode gaps, the classes that cut results (issue 6 part 6) ----
+
+namespace {
+// Compiles `text` against a bindings file written from `bindings_yaml`.
+Rules compile_with(const std::string& text, const std::string& bindings_yaml) {
+    static int n = 0;
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / ("crit-vm-phase-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "b.yaml") << bindings_yaml;
+    Rules r;
+    Diagnostics d;
+    CompileOptions opt;
+    opt.bindings = (dir / "b.yaml").string();
+    r.c = compile_source(std::make_shared<SourceFile>("vm.crit", text), d, opt);
+    INFO(render(d));
+    REQUIRE(!d.has_errors());
+    REQUIRE(r.c.program);
+    return r;
+}
+
+const char* const kPhaseBindings = R"(
+concepts:
+  marrow_blasts: {kind: quantity, unit: "%", units: ["%"], site: marrow}
+classes:
+  chemo: {display: antileukaemic chemotherapy, cuts_results: true}
+  support: {display: supportive care}
+  fast: {display: short breaks, episode_gap: 14d}
+  slow: {display: the default gap}
+drugs:
+  a: {classes: [chemo, fast, slow]}
+  s: {classes: [support]}
+phases:
+  consolidation: {classes: [slow], cuts_results: false}
+)";
+const char* const kPhaseRules =
+    "Clear: marrow_blasts < 5%\n"
+    "result fast_end = (first treatment of class fast).end\n"
+    "result slow_end = (first treatment of class slow).end\n";
+}  // namespace
+
+TEST_CASE("vm: `treatment of class` forms episodes by each class's episode_gap", "[vm][phase]") {
+    auto r = compile_with(kPhaseRules, kPhaseBindings);
+    auto t = timeline(r, R"(
+- {date: 2024-01-10, treatment: a, until: 2024-01-20}
+- {date: 2024-02-15, treatment: a, until: 2024-02-20}
+)");
+    EvalContext ctx;
+    auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+    CHECK(result(ev, "fast_end") == "2024-01-20");  // 26 days apart: a new episode of `fast` (14d)
+    CHECK(result(ev, "slow_end") == "2024-02-20");  // ... but the same episode of `slow` (60d)
+}
+
+TEST_CASE("vm: the classes that end standing results come from the bindings (`cuts_results`)", "[vm][phase]") {
+    const std::string yaml = R"(
+- {date: 2024-01-01, marrow_blasts: 2 %}
+- {date: 2024-01-05, treatment: s, until: 2024-01-05}
+- {date: 2024-01-10, treatment: a, until: 2024-01-20}
+)";
+    SECTION("`chemo` cuts; supportive care does not") {
+        auto r = compile_with(kPhaseRules, kPhaseBindings);
+        REQUIRE(r.p().cut_classes.size() == 1);
+        CHECK(r.c.bindings->classes[r.p().cut_classes[0]].name == "chemo");
+        auto t = timeline(r, yaml);
+        EvalContext ctx;
+        auto& ev = evaluate(r.p(), t, at("2024-02-01"), ctx);
+        CHECK(show(ev.slots[slot_of(r.p(), "Clear")].t) == "2024-01-01 M | 2024-01-11 U");
+    }
+    SECTION("no class says `cuts_results`: nothing cuts, whatever the classes are called") {
+        std::string b = kPhaseBindings;
+        b.replace(b.find("cuts_results: true"), std::string("cuts_results: true").size(), "cuts_results: false");
+        b.replace(b.find("  chemo:"), std::string("  chemo:").size(), "  antileukemic:");
+        b.replace(b.find("[chemo,"), std::string("[chemo,").size(), "[antileukemic,");
+        auto r = compile_with(kPhaseRules, b);
+        CHECK(r.p().cut_classes.empty());
+        auto t = timeline(r, yaml);
+        EvalContext ctx;
+        auto& ev = evaluate(r.p(), t, at("2024-02-01"), ctx);
+        CHECK(show(ev.slots[slot_of(r.p(), "Clear")].t) == "2024-01-01 M");  // stands its 3-month hold
+    }
+}
+
+TEST_CASE("vm: a consolidation or maintenance course does not end a standing marrow result", "[vm][phase]") {
+    // Shipped bindings: antileukemic cuts; consolidation and maintenance say `cuts_results: false`.
+    auto r = compile("Clear: marrow_blasts < 5%\n");
+    auto clear_on = [&](const std::string& later_course, const char* day) {
+        auto t = timeline(r, R"(
+- {date: 2024-01-10, treatment: induction, until: 2024-02-07}
+- {date: 2024-02-08, marrow_blasts: 2 %}
+- )" + later_course + "\n");
+        EvalContext ctx;
+        return truth(r.p(), evaluate(r.p(), t, at(day), ctx), "Clear", day);
+    };
+    // 2024-05-01 is 84 days after induction ended: without a phase, a new course of therapy.
+    CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, phase: consolidation, until: 2024-05-20}", "2024-05-03") ==
+          Truth::Met);
+    CHECK(clear_on("{date: 2024-05-01, treatment: mercaptopurine, phase: maintenance}", "2024-05-03") == Truth::Met);
+    CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, until: 2024-05-20}", "2024-05-03") == Truth::Unknown);
+    // A course the data call induction (re-induction) is a new course: it cuts.
+    CHECK(clear_on("{date: 2024-05-01, treatment: vincristine, phase: induction, until: 2024-05-20}", "2024-05-03") ==
+          Truth::Unknown);
+    // Still standing on the day consolidation starts, either way (pre-dose).
+    CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, until: 2024-05-20}", "2024-05-01") == Truth::Met);
 }
