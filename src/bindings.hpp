@@ -78,8 +78,9 @@ struct Phase {
     std::vector<ClassId> classes;           // given to a course in this phase, with its drug's
     std::vector<std::string> text;          // words or phrases (lower case) naming it in free text
     std::vector<Code> codes;                // codes naming it (FHIR category, Procedure.code)
-    // false: a course in this phase continues the therapy under way, so it never ends
-    // standing results, whatever its classes (consolidation does not end the remission).
+    // false: a course in this phase continues the therapy under way: an episode it starts is
+    // not a new course of therapy and ends no standing result, whatever its classes
+    // (consolidation does not end the remission). See course_cuts (temporal.hpp).
     bool cuts_results = true;
 };
 

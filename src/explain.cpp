@@ -182,7 +182,7 @@ private:
     }
 
     void clause(const Expr& e, Day d, int depth) {
-        if (depth > 12) return;
+        if (depth > 24) return;  // deep enough for every shipped pack: evidence is never cut off
         std::string pad(2 * depth, ' ');
         if (e.r.type == Type::Date) {
             // A date: its value, then (for `first X`) why X first held on that day.

@@ -16,7 +16,7 @@
 //     - {date: 2024-09-02, mrd_marrow: {value: "<0.002 %", detection_limit: 0.001 %}}  # per-value long form
 //
 // Records. `date` is required (a date or FHIR dateTime). In the short form every
-// key other than date / treatment / until / site / note is a concept name from
+// key other than date / treatment / until / phase / site / note is a concept name from
 // the bindings and its value:
 //   - quantity: "NUMBER UNIT", optionally censored: "<X UNIT", "<=", ">", ">=" (quote
 //     values starting with `>` in YAML). A bare number only for concepts whose unit

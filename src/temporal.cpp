@@ -523,17 +523,16 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
 
 // ---- treatments and dates -------------------------------------------------------------
 
-namespace {
-template <typename Keep>
-void episodes_where(const Timeline& t, ClassId cls, Duration gap, Day until, Keep&& keep, std::vector<Episode>& out) {
+void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out) {
     out.clear();
     for (const auto& tr : t.treatments) {
         if (tr.start > until) break;  // sorted by start
-        if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end() || !keep(tr)) continue;
+        if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end()) continue;
         if (!out.empty()) {
             Episode& last = out.back();
-            // `start < end + gap`: with a gap in days, start - end < gap.days.
-            if (!last.end || tr.start < add(*last.end, gap)) {
+            // `start < end + gap` (with a gap in days, start - end < gap.days); a course that
+            // starts on or before the end overlaps the episode and joins it whatever the gap.
+            if (!last.end || tr.start <= *last.end || tr.start < add(*last.end, gap)) {
                 if (last.end) last.end = tr.end ? std::optional<Day>(std::max(*last.end, *tr.end)) : std::nullopt;
                 continue;
             }
@@ -541,26 +540,53 @@ void episodes_where(const Timeline& t, ClassId cls, Duration gap, Day until, Kee
         out.push_back({tr.start, tr.end});
     }
 }
-}  // namespace
-
-void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out) {
-    episodes_where(t, cls, gap, until, [](const Treatment&) { return true; }, out);
-}
 
 void course_cuts(const Timeline& t, const Bindings& b, std::span<const ClassId> classes, Day until,
-                 std::vector<Episode>& scratch, std::vector<Day>& out) {
+                 std::vector<Day>& out) {
     out.clear();
-    auto cuts = [&](const Treatment& tr) {
-        return tr.phase < 0 || static_cast<std::size_t>(tr.phase) >= b.phases.size() || b.phases[tr.phase].cuts_results;
+    // What a course's stated phase says: none; the therapy under way goes on (consolidation,
+    // maintenance: `cuts_results: false`); or a phase that begins therapy (induction).
+    enum Says : int { Unphased, Continues, Begins };
+    auto says = [&](const Treatment& tr) {
+        if (tr.phase < 0 || static_cast<std::size_t>(tr.phase) >= b.phases.size()) return Unphased;
+        return b.phases[tr.phase].cuts_results ? Begins : Continues;
     };
     for (ClassId c : classes) {
-        episodes_where(t, c, b.classes[c].episode_gap, until, cuts, scratch);
-        for (const auto& e : scratch) out.push_back(e.start);
+        const Duration gap = b.classes[c].episode_gap;
+        bool open = false;         // an episode is being formed
+        Day start = 0;
+        std::optional<Day> end;    // its end so far; empty: continuous
+        Says first_day = Unphased; // the strongest statement among the courses of its first day
+        Says now = Unphased;       // the phase the episode is in: the last one stated
+        auto close = [&] {
+            if (open && first_day != Continues) out.push_back(start);
+        };
+        for (const auto& tr : t.treatments) {
+            if (tr.start > until) break;  // sorted by start
+            if (std::find(tr.classes.begin(), tr.classes.end(), c) == tr.classes.end()) continue;
+            Says s = says(tr);
+            if (open && (!end || tr.start <= *end || tr.start < add(*end, gap))) {  // joins, as in episodes_of
+                if (end) end = tr.end ? std::optional<Day>(std::max(*end, *tr.end)) : std::nullopt;
+                if (tr.start == start) {
+                    first_day = now = std::max(first_day, s);
+                } else if (s == Begins && now == Continues) {
+                    out.push_back(tr.start);  // induction again after consolidation or maintenance
+                    now = Begins;
+                } else if (s != Unphased) {
+                    now = s;
+                }
+                continue;
+            }
+            close();
+            open = true;
+            start = tr.start;
+            end = tr.end;
+            first_day = now = s;
+        }
+        close();
     }
-    if (classes.size() > 1) {
-        std::sort(out.begin(), out.end());
-        out.erase(std::unique(out.begin(), out.end()), out.end());
-    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
 void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out) {

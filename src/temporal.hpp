@@ -82,11 +82,17 @@ void normalize(TruthSeries& s);
 // (the as-of date) have not happened and are left out.
 void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out);
 // The days new courses of therapy start, which end standing results (Standing::cuts): the
-// starts of the episodes of each class whose `cuts_results` is set, each class with its own
-// episode_gap. Courses in a phase with `cuts_results: false` (consolidation, maintenance) are
-// left out: they neither start nor extend such an episode. Sorted, without repeats.
+// starts of the episodes (as episodes_of, each class with its own episode_gap) of the classes
+// in `classes` (those whose `cuts_results` is set). Stated phases refine this:
+//  - an episode that a course in a phase with `cuts_results: false` starts (consolidation,
+//    maintenance) continues the therapy under way and is not a cut; such courses still extend
+//    the episodes they join, as every course does;
+//  - a course in a cutting phase (induction) that joins an episode whose last stated phase
+//    was a continuing one is a cut on its own day (re-induction during maintenance).
+// On an episode's first day a stated cutting phase wins over a continuing one, which wins
+// over none. Courses after `until` are left out. Sorted, without repeats.
 void course_cuts(const Timeline& t, const Bindings& b, std::span<const ClassId> classes, Day until,
-                 std::vector<Episode>& scratch, std::vector<Day>& out);
+                 std::vector<Day>& out);
 void on_class_series(const Timeline& t, ClassId cls, const Domain& dom, TruthSeries& out);
 
 DateVal first_met(const TruthSeries& s, const Domain& dom);

@@ -362,10 +362,10 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     m.ev_trace = ctx.trace;
     // Results stop standing when a new course of therapy starts: a new episode of a class the
     // bindings mark `cuts_results` (shipped: antileukemic). Supportive drugs outside it
-    // (dexamethasone as premedication), the doses within a course, and courses in a phase that
-    // continues the therapy under way (consolidation, maintenance) do not count.
+    // (dexamethasone as premedication) and the doses within a course do not count, and a phase
+    // that continues the therapy under way (consolidation, maintenance) starts no new course.
     if (!p.cut_classes.empty())
-        course_cuts(t, *p.bindings, p.cut_classes, ev.domain.hi, ctx.scratch_.courses, m.cuts);
+        course_cuts(t, *p.bindings, p.cut_classes, ev.domain.hi, m.cuts);
     for (std::size_t i = 0; i < p.items.size(); ++i) m.run_item(p.items[i], ev.slots[i]);
     ev.baseline_day = m.baseline_day();
     decide_results(p, ev);

@@ -667,14 +667,15 @@ TEST_CASE("episodes_of: each class forms episodes by its own episode_gap", "[tem
                                    course("2024-03-29", "2024-03-30", {1})});
     episodes_of(months, 1, Duration{1, 0}, until, eps);  // 02-28 < 02-29: joins; 03-29 is not < 03-28
     CHECK(show(eps) == "2024-01-01..2024-02-28 | 2024-03-29..2024-03-30");
-    // 0d: only overlapping courses join; a course starting the day after the end does not.
+    // 0d: only overlapping courses join (one starting on the last day overlaps it); a course
+    // starting the day after the end does not.
     auto touching = with_treatments({course("2024-01-01", "2024-01-10", {1}), course("2024-01-05", "2024-01-12", {1}),
-                                     course("2024-01-13", "2024-01-14", {1})});
+                                     course("2024-01-12", "2024-01-12", {1}), course("2024-01-13", "2024-01-14", {1})});
     episodes_of(touching, 1, Duration{0, 0}, until, eps);
     CHECK(show(eps) == "2024-01-01..2024-01-12 | 2024-01-13..2024-01-14");
 }
 
-TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap, skipping non-cutting phases",
+TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap; consolidation does not cut",
           "[temporal][episodes][phase]") {
     Bindings b;
     b.classes = {DrugClass{"chemo", "", Duration{0, 60}, true}, DrugClass{"support", "", Duration{0, 60}, false},
@@ -684,42 +685,60 @@ TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap, skip
         t.phase = phase;
         return t;
     };
-    std::vector<Episode> scratch;
     std::vector<Day> cuts;
     auto show_cuts = [&] {
         std::string s;
-        for (Day d : cuts) s += (s.empty() ? "" : " ") + format_day(d);
+        for (Day d : cuts) {
+            if (!s.empty()) s += ' ';
+            s += format_day(d);
+        }
         return s;
     };
     auto until = std::numeric_limits<Day>::max();
     SECTION("a supportive class never cuts; the cutting class's courses merge by its gap") {
         auto t = with_treatments({course("2024-01-05", "2024-01-05", {1}), course("2024-01-10", "2024-02-07", {0}),
                                   course("2024-03-01", "2024-03-20", {0}), course("2024-06-01", "2024-06-20", {0})});
-        course_cuts(t, b, std::vector<ClassId>{0}, until, scratch, cuts);
+        course_cuts(t, b, std::vector<ClassId>{0}, until, cuts);
         CHECK(show_cuts() == "2024-01-10 2024-06-01");
     }
-    SECTION("consolidation neither starts nor extends a cutting episode; induction and unphased courses do") {
+    SECTION("an episode consolidation starts is no cut; the drugs given with it join it; induction cuts") {
         auto t = with_treatments({phased(course("2024-01-10", "2024-02-07", {0}), 0),
+                                  course("2024-05-01", "2024-05-01", {0}),              // a drug of the same day
                                   phased(course("2024-05-01", "2024-05-20", {0}), 1),   // 84 days later: no cut
                                   phased(course("2024-06-15", "2024-07-01", {0}), 1),
-                                  course("2024-08-01", "2024-08-20", {0}),              // 26 days after consolidation
+                                  course("2024-08-01", "2024-08-20", {0}),              // 31 days after: joins
                                   phased(course("2025-01-10", "2025-02-07", {0}), 0)});  // re-induction
-        course_cuts(t, b, std::vector<ClassId>{0}, until, scratch, cuts);
-        // Without consolidation bridging it, the unphased course of 2024-08-01 is a new course.
-        CHECK(show_cuts() == "2024-01-10 2024-08-01 2025-01-10");
+        course_cuts(t, b, std::vector<ClassId>{0}, until, cuts);
+        CHECK(show_cuts() == "2024-01-10 2025-01-10");
+    }
+    SECTION("induction stated after consolidation or maintenance is a new course, even without a break") {
+        auto t = with_treatments({phased(course("2024-01-10", "2024-02-07", {0}), 0),
+                                  phased(course("2024-02-12", "2024-04-01", {0}), 1),
+                                  phased(course("2024-04-10", nullptr, {0}), 1),         // maintenance, running
+                                  course("2024-06-01", "2024-06-01", {0}),               // no phase: joins
+                                  phased(course("2024-09-02", "2024-09-30", {0}), 0),    // re-induction: cut
+                                  phased(course("2024-09-09", "2024-09-09", {0}), 0)});  // its next dose: no cut
+        course_cuts(t, b, std::vector<ClassId>{0}, until, cuts);
+        CHECK(show_cuts() == "2024-01-10 2024-09-02");
+    }
+    SECTION("without phases, episodes cut as they always did") {
+        auto t = with_treatments({course("2024-01-10", "2024-02-07", {0}), course("2024-04-06", "2024-04-09", {0}),
+                                  course("2024-06-08", "2024-06-09", {0})});
+        course_cuts(t, b, std::vector<ClassId>{0}, until, cuts);
+        CHECK(show_cuts() == "2024-01-10 2024-06-08");  // 59 days: joins; 60 days: a new course
     }
     SECTION("several cutting classes: their cuts together, sorted, without repeats; the as-of date bounds them") {
         auto t = with_treatments({course("2024-01-10", "2024-02-07", {0}), course("2024-02-01", "2024-02-01", {2}),
                                   course("2024-02-02", "2024-02-02", {2}), course("2024-03-01", "2024-03-01", {0, 2}),
                                   course("2024-09-01", "2024-09-02", {0})});
-        course_cuts(t, b, std::vector<ClassId>{0, 2}, until, scratch, cuts);
+        course_cuts(t, b, std::vector<ClassId>{0, 2}, until, cuts);
         CHECK(show_cuts() == "2024-01-10 2024-02-01 2024-02-02 2024-03-01 2024-09-01");
-        course_cuts(t, b, std::vector<ClassId>{0, 2}, D("2024-08-31"), scratch, cuts);
+        course_cuts(t, b, std::vector<ClassId>{0, 2}, D("2024-08-31"), cuts);
         CHECK(show_cuts() == "2024-01-10 2024-02-01 2024-02-02 2024-03-01");
     }
     SECTION("no cutting class: nothing cuts") {
         auto t = with_treatments({course("2024-01-10", "2024-02-07", {0})});
-        course_cuts(t, b, std::vector<ClassId>{}, until, scratch, cuts);
+        course_cuts(t, b, std::vector<ClassId>{}, until, cuts);
         CHECK(cuts.empty());
     }
 }

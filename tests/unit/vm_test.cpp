@@ -1241,6 +1241,11 @@ TEST_CASE("vm: a consolidation or maintenance course does not end a standing mar
     CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, phase: consolidation, until: 2024-05-20}", "2024-05-03") ==
           Truth::Met);
     CHECK(clear_on("{date: 2024-05-01, treatment: mercaptopurine, phase: maintenance}", "2024-05-03") == Truth::Met);
+    // The drugs given with it, without a phase of their own (FHIR: the Procedure has the category,
+    // the MedicationAdministrations not), are part of the consolidation.
+    CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, until: 2024-05-04}\n"
+                   "- {date: 2024-05-01, treatment: methotrexate, phase: consolidation, until: 2024-05-20}",
+                   "2024-05-03") == Truth::Met);
     CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, until: 2024-05-20}", "2024-05-03") == Truth::Unknown);
     // A course the data call induction (re-induction) is a new course: it cuts.
     CHECK(clear_on("{date: 2024-05-01, treatment: vincristine, phase: induction, until: 2024-05-20}", "2024-05-03") ==
