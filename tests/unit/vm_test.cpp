@@ -241,7 +241,8 @@ const char* const kNeverShown =
     "Low: lymphocytes < 4 x10^9/L\n"
     "High: lymphocytes >= 10 x10^9/L\n"
     "NoResponse: never shown Low since assess\n"
-    "result best = first of Low as low, High as high, until High, else NE\n";
+    "result best = first of Low as low, High as high, until High, else NE\n"
+    "result no_response = NoResponse\n";
 const char* const kAllScenarios[] = {kNeverShown, kMeasured, kOneLiner, kHoldFor, kUnits, kCensored, kBoolCoded, kGuidelineHold, kKleene, kKnown, kReferences, kResults, kWindows, kEverNever, kTreatments, kChange, kAtLeast, kPatientDates, kAsOfBaseline, kAsOfEpisodes};
 
 // ---- values, comparisons and time ----------------------------------------------------
@@ -1104,6 +1105,20 @@ TEST_CASE("vm: `never shown A since X` passes over unknown days and needs one kn
         CHECK(truth(r.p(), ev, "NoResponse", "2024-05-01") == Truth::Unknown);
         CHECK(truth(r.p(), ev, "NoResponse", "2024-06-09") == Truth::Unknown);
         CHECK(truth(r.p(), ev, "NoResponse", "2024-06-10") == Truth::Met);
+    }
+    SECTION("explain names the day that documented the non-response") {
+        auto t = timeline(r, R"(
+- {date: 2024-01-01, treatment: FCR, until: 2024-03-01}
+- {date: 2024-06-10, lymphocytes: 6 x10^9/L}
+)");
+        EvalContext ctx;
+        ctx.trace = true;
+        auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+        std::string text = explain(r.p(), t, ev);
+        INFO(text);
+        CHECK(text.find("anchor `assess` = 2024-05-01") != std::string::npos);
+        CHECK(text.find("`Low` was not shown on 2024-06-10") != std::string::npos);
+        CHECK(text.find("lymphocytes 6 x10^9/L on 2024-06-10") != std::string::npos);
     }
     SECTION("a response shown after the anchor makes it not met for good") {
         auto t = timeline(r, R"(
