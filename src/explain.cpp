@@ -121,9 +121,13 @@ private:
         if (!v || v->kind != 'Q') return "";
         const QSeg* s = sample(v->q, ev_.domain, d);
         const std::string& concept_name = subject.r.subject_concept >= 0 ? p_.bindings->concepts[subject.r.subject_concept].name : subject.text;
-        if (!s || !s->known)
+        if (!s || !s->known) {
+            Duration hold = p_.hold;
+            if (int c = subject.r.subject_concept; c >= 0 && p_.bindings->concepts[c].valid_for)
+                hold = *p_.bindings->concepts[c].valid_for;
             return fmt::format("no {} result standing on {} (a result stands {} unless replaced): missing data", concept_name,
-                               format_day(d), format_duration(p_.hold));
+                               format_day(d), format_duration(hold));
+        }
         if (s->obs == kAssumedAbsent)
             return fmt::format("{} assumed absent (0): no record standing on {}; the bindings say it is recorded only "
                                "when present", concept_name, format_day(d));
