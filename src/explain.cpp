@@ -260,6 +260,10 @@ private:
                 DateVal a = anchor && anchor->kind == 'D' ? anchor->d : DateVal::unknown();
                 out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), date_text(a));
                 if (!v || v->kind != 'T' || a.state != DateVal::State::Known) break;
+                if (d < a.day) {
+                    out_ += fmt::format("{}  {} is before the anchor: nothing can have been shown yet\n", pad, format_day(d));
+                    break;
+                }
                 std::optional<Day> shown, not_shown;
                 for (std::size_t i = 0; i < v->t.size(); ++i) {
                     Day s = std::max(v->t[i].start, a.day), end = std::min(seg_end(v->t, i, ev_.domain), d);
