@@ -149,6 +149,23 @@ void Bindings::phases_in_text(std::string_view text, std::vector<std::size_t>& o
     }
 }
 
+void Bindings::drugs_in_text(std::string_view text, std::vector<std::size_t>& out) const {
+    if (text.empty()) return;
+    std::string l = lower(std::string(text));
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+    for (std::size_t i = 0; i < drugs.size(); ++i) {
+        if (drugs[i].codes.empty() || std::find(out.begin(), out.end(), i) != out.end()) continue;
+        std::string name = lower(drugs[i].name);
+        for (std::size_t at = l.find(name); at != std::string::npos; at = l.find(name, at + 1)) {
+            std::size_t end = at + name.size();
+            if ((at == 0 || !word(l[at - 1])) && (end == l.size() || !word(l[end]))) {
+                out.push_back(i);
+                break;
+            }
+        }
+    }
+}
+
 std::vector<std::string> Bindings::phase_names() const {
     std::vector<std::string> v;
     for (const auto& p : phases) v.push_back(p.name);

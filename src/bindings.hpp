@@ -143,6 +143,9 @@ public:
     // as whole words, ignoring case ("Induction chemotherapy" names induction; "post-induction"
     // does not, a hyphen joining words).
     void phases_in_text(std::string_view text, std::vector<std::size_t>& out) const;
+    // Drugs bound by code (ingredients, not regimens) whose name stands as a whole word in `text`
+    // ("Venetoclax 100 MG Oral Tablet"), added to `out` once each.
+    void drugs_in_text(std::string_view text, std::vector<std::size_t>& out) const;
     std::vector<std::string> phase_names() const;
     std::vector<std::string> concept_names() const;
     std::vector<std::string> class_names() const;

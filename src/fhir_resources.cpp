@@ -659,6 +659,14 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
     std::optional<std::size_t> drug;
     for (const auto& c : codes)
         if ((drug = b_.drug_by_code(c.system, c.code))) break;
+    if (!drug && med == r.get("medicationCodeableConcept")) {
+        // An unbound code (a clinical-drug or brand RxCUI, a local code) whose text or display names
+        // exactly one bound ingredient: "Venetoclax 100 MG Oral Tablet" is venetoclax.
+        std::vector<std::size_t> named;
+        b_.drugs_in_text(cc_text(med), named);
+        for (const auto& c : codings(med)) b_.drugs_in_text(c.display, named);
+        if (named.size() == 1) drug = named.front();
+    }
     if (!drug) {
         reject(at, med, sub, pid, kUnboundCode,
                fmt::format("no binding knows medication {}", shown_codes.empty() ? "(no code)" : shown_codes));

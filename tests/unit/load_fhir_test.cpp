@@ -675,6 +675,24 @@ TEST_CASE("MedicationAdministration: drugs bound by RxNorm ingredient code (vene
     CHECK(by_code == bindings().drug_by_name("Venetoclax"));
 }
 
+TEST_CASE("MedicationAdministration: an unbound clinical-drug code is read by the one ingredient its text names", "[fhir]") {
+    // RxNorm 1747560 is a clinical drug (SCD), not the ingredient: its display names venetoclax.
+    json scd = administration("1747560", "completed", json{{"effectiveDateTime", "2024-03-04"}});
+    scd["medicationCodeableConcept"]["coding"][0]["display"] = "venetoclax 100 MG Oral Tablet";
+    // A text naming two ingredients is not guessed: it stays unbound (skipped and counted).
+    json two = administration("1234567", "completed", json{{"effectiveDateTime", "2024-03-05"}});
+    two["medicationCodeableConcept"]["text"] = "Bendamustine and rituximab (BR)";
+    // A regimen name is not an ingredient: "FCR" in a text binds nothing.
+    json regimen = administration("7654321", "completed", json{{"effectiveDateTime", "2024-03-06"}});
+    regimen["medicationCodeableConcept"]["text"] = "FCR cycle 1";
+    auto l = with_p1({scd, two, regimen});
+    const Timeline& t = l.one();
+    REQUIRE(t.treatments.size() == 1);
+    CHECK(t.treatments[0].drug == "venetoclax");
+    CHECK(has_class(t.treatments[0], "cll_therapy"));
+    CHECK(l.with(kUnboundCode).size() == 2);
+}
+
 TEST_CASE("MedicationAdministration rejections", "[fhir]") {
     json ref = administration("0", "completed", json{{"effectiveDateTime", "2024-01-01"}});
     ref.erase("medicationCodeableConcept");
