@@ -10,7 +10,6 @@
 
 #include "ast.hpp"
 #include "bindings.hpp"
-#include "check.hpp"
 #include "diag.hpp"
 
 namespace crit {

@@ -116,7 +116,6 @@ private:
                                      def.name, type_name(t)));
         }
         def_state_[i] = 2;
-        out_.order.push_back({CheckedModule::ItemKind::Definition, i});
     }
 
     void visit_criterion(int i) {
@@ -135,7 +134,6 @@ private:
             d_.warning(DiagCode::NoCitation, c.name_span,
                        fmt::format("criterion `{}` cites no source; add `cite \"<paper>, <table>\"`", c.name));
         crit_state_[i] = 2;
-        out_.order.push_back({CheckedModule::ItemKind::Criterion, i});
     }
 
     void check_normal(int i) {
@@ -165,7 +163,6 @@ private:
             return;
         }
         out_.normal_of_concept[key] = i;
-        out_.order.push_back({CheckedModule::ItemKind::Normal, i});
     }
 
     void check_result(ResultDef& r) {

@@ -11,14 +11,9 @@
 
 namespace crit {
 
-// Evaluation order of the named items, dependencies first (filled by check()).
+// What the checker learns beyond the AST annotations. (The compiler orders items itself, by
+// compiling each dependency before the item that names it.)
 struct CheckedModule {
-    enum class ItemKind : std::uint8_t { Definition, Criterion, Normal };
-    struct Item {
-        ItemKind kind;
-        int index;
-    };
-    std::vector<Item> order;
     // Quantity definitions that just rename a concept (`lymphocytes = marrow_lymphocytes`).
     std::vector<int> alias_concept;  // per definition: concept id, or -1
     // Concept id -> index of its `normal` range in Module::normals.
