@@ -11,6 +11,9 @@ namespace crit::grammar {
 
 template <typename Rule>
 inline constexpr const char* error_message = nullptr;
+// Every message is a syntax error unless its row below says otherwise.
+template <typename Rule>
+inline constexpr ErrorKind error_kind = ErrorKind::Syntax;
 
 // clang-format off
 template<> inline constexpr auto error_message< expect_line_end > = "unexpected text at the end of the clause; one clause per line (a block opens with ':' at the end of a line)";
@@ -42,14 +45,42 @@ template<> inline constexpr auto error_message< expect_result_value > = "expecte
 template<> inline constexpr auto error_message< expect_criterion_body > = "expected a clause after ':' on the same line, or an indented block on the next lines";
 template<> inline constexpr auto error_message< expect_end_of_item > = "this indented line belongs to no block: a criterion written on one line (`NAME: clause`) has no block; move the clause to its own indented line under `NAME:`";
 template<> inline constexpr auto error_message< expect_top_item > = "expected a criterion (`CR: ...`), a definition (`name = ...`), `result`, `normal`, `baseline` or `guideline` at the start of the line";
+template<> inline constexpr auto error_kind< expect_end_of_item > = ErrorKind::Indentation;
+
+// The layout's errors (layout.hpp), in the same table.
+struct LayoutRow {
+    const char* message;
+    ErrorKind kind;
+};
+inline constexpr LayoutRow layout_rows[] = {
+    /* Tab */              {"tabs are not allowed in indentation; indent with spaces", ErrorKind::Indentation},
+    /* BlocksTooDeep */    {"blocks are nested too deeply (at most 16 levels)", ErrorKind::TooDeep},
+    /* BlockItem */        {"expected a clause, 'cite \"...\"' or a nested block here", ErrorKind::Syntax},
+    /* UnexpectedIndent */ {"unexpected indentation: this line is indented deeper than the line above but nothing opens a block (a block opens after ':')", ErrorKind::Indentation},
+    /* BadDedent */        {"this line's indentation matches no enclosing block", ErrorKind::Indentation},
+    /* ExprTooDeep */      {"expression is nested too deeply (at most 32 levels of parentheses or prefixes)", ErrorKind::TooDeep},
+};
 // clang-format on
 
-struct error {
-    template <typename Rule>
-    static constexpr auto message = error_message<Rule>;
-};
+template <LayoutError E, typename ParseInput>
+[[noreturn]] void raise_layout(const ParseInput& in) {
+    constexpr const LayoutRow& row = layout_rows[static_cast<std::size_t>(E)];
+    throw grammar_error(row.message, in, row.kind);
+}
 
+// must_if's behaviour (a rule with a message raises where it fails), with the kind attached.
 template <typename Rule>
-using control = tao::pegtl::must_if<error>::control<Rule>;
+struct control : tao::pegtl::normal<Rule> {
+    template <typename ParseInput, typename... States>
+    static void failure(const ParseInput& in, States&&... st) {
+        if constexpr (error_message<Rule> != nullptr) raise(in, st...);
+        else tao::pegtl::normal<Rule>::failure(in, st...);
+    }
+    template <typename ParseInput, typename... States>
+    [[noreturn]] static void raise(const ParseInput& in, States&&... st) {
+        if constexpr (error_message<Rule> != nullptr) throw grammar_error(error_message<Rule>, in, error_kind<Rule>);
+        else tao::pegtl::normal<Rule>::raise(in, st...);
+    }
+};
 
 }  // namespace crit::grammar

@@ -3,6 +3,7 @@
 // all at the same indentation; blank and comment-only lines are skipped.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -16,6 +17,21 @@ namespace pegtl = tao::pegtl;
 
 inline constexpr std::size_t kMaxBlockDepth = 16;   // nested blocks
 inline constexpr std::size_t kMaxNestDepth = 32;    // nested parentheses / prefix operators
+
+// What kind of mistake a grammar error is: the diagnostic code it is reported under.
+enum class ErrorKind : std::uint8_t { Syntax, Indentation, TooDeep };
+
+// A parse error that knows its kind (errors.hpp gives every message its kind).
+struct grammar_error : pegtl::parse_error {
+    template <typename ParseInput>
+    grammar_error(const char* msg, const ParseInput& in, ErrorKind k) : pegtl::parse_error(msg, in), kind(k) {}
+    ErrorKind kind;
+};
+
+// The layout's own errors; their messages and kinds are rows of the table in errors.hpp.
+enum class LayoutError : std::uint8_t { Tab, BlocksTooDeep, BlockItem, UnexpectedIndent, BadDedent, ExprTooDeep };
+template <LayoutError E, typename ParseInput>
+[[noreturn]] void raise_layout(const ParseInput& in);
 
 // Parse state shared by the layout rules: the stack of open block indentations.
 struct Layout {
@@ -40,7 +56,7 @@ std::size_t next_indent(ParseInput& in) {
         while (i < in.size(i + 1) && in.peek_char(i) == ' ') ++i;
         if (i < in.size(i + 1) && in.peek_char(i) == '\t') {
             in.bump_in_this_line(i);
-            throw pegtl::parse_error("tabs are not allowed in indentation; indent with spaces", in);
+            raise_layout<LayoutError::Tab>(in);
         }
         if (i >= in.size(i + 1)) return std::string::npos;
         char c = in.peek_char(i);
@@ -69,20 +85,18 @@ struct block {
         if (k == std::string::npos || k <= layout.indents.back()) return marker(false);
         if (layout.indents.size() > kMaxBlockDepth) {
             in.bump_in_this_line(k);
-            throw pegtl::parse_error("blocks are nested too deeply (at most 16 levels)", in);
+            raise_layout<LayoutError::BlocksTooDeep>(in);
         }
         layout.indents.push_back(k);
         for (;;) {
             in.bump_in_this_line(k);
             if (!pegtl::match<Item, A, pegtl::rewind_mode::required, Action, Control>(in, st...))
-                throw pegtl::parse_error("expected a clause, 'cite \"...\"' or a nested block here", in);
+                raise_layout<LayoutError::BlockItem>(in);
             std::size_t j = next_indent(in);
             if (j == std::string::npos || j < k) break;
             if (j > k) {
                 in.bump_in_this_line(j);
-                throw pegtl::parse_error(
-                    "unexpected indentation: this line is indented deeper than the line above but nothing opens a block (a block opens after ':')",
-                    in);
+                raise_layout<LayoutError::UnexpectedIndent>(in);
             }
         }
         layout.indents.pop_back();
@@ -93,7 +107,7 @@ struct block {
             for (auto lvl : layout.indents) aligned = aligned || lvl == j;
             if (!aligned && j < k) {
                 in.bump_in_this_line(j);
-                throw pegtl::parse_error("this line's indentation matches no enclosing block", in);
+                raise_layout<LayoutError::BadDedent>(in);
             }
         }
         return marker(true);
@@ -112,7 +126,7 @@ struct nested {
     static bool match(ParseInput& in, States&&... st) {
         auto& layout = find_state<Layout>(st...);
         if (layout.nest >= kMaxNestDepth)
-            throw pegtl::parse_error("expression is nested too deeply (at most 32 levels of parentheses or prefixes)", in);
+            raise_layout<LayoutError::ExprTooDeep>(in);
         ++layout.nest;
         struct Guard {
             std::size_t& n;

@@ -550,14 +550,18 @@ std::unique_ptr<Module> parse_module(SourcePtr src, Diagnostics& diags) {
                 diags.error(DiagCode::Syntax, Span{src.get(), begin, begin + 1},
                             "this line does not start a criterion, definition, result or header");
             }
-        } catch (const pegtl::parse_error& e) {
+        } catch (const g::grammar_error& e) {
             const auto& p = e.positions().front();
             auto off = static_cast<std::uint32_t>(p.byte);
-            std::string_view msg = e.message();
-            DiagCode code = msg.find("nested too deeply") != std::string_view::npos ? DiagCode::TooDeep
-                            : msg.find("indent") != std::string_view::npos          ? DiagCode::BadIndent
-                                                                                    : DiagCode::Syntax;
-            diags.error(code, Span{src.get(), off, off + 1}, std::string(msg));
+            DiagCode code = e.kind == g::ErrorKind::TooDeep       ? DiagCode::TooDeep
+                            : e.kind == g::ErrorKind::Indentation ? DiagCode::BadIndent
+                                                                  : DiagCode::Syntax;
+            diags.error(code, Span{src.get(), off, off + 1}, std::string(e.message()));
+        } catch (const pegtl::parse_error& e) {
+            // Raised by PEGTL itself (not by the table): reported as a syntax error.
+            const auto& p = e.positions().front();
+            auto off = static_cast<std::uint32_t>(p.byte);
+            diags.error(DiagCode::Syntax, Span{src.get(), off, off + 1}, std::string(e.message()));
         }
     }
     // Later stages recurse over expressions: drop the items that exceed the bounds.

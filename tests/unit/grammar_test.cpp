@@ -648,6 +648,23 @@ TEST_CASE("BUG parse_module: indentation errors use the `indentation` code", "[g
     }
 }
 
+// Issue 8 item 4: the code comes from the error's row in errors.hpp, never from its wording.
+TEST_CASE("parse_module: a criterion with nothing after ':' is a syntax error, not indentation", "[grammar]") {
+    for (const char* text : {"CR:", "CR:\n", "CR:\n# only a comment\n"}) {
+        auto p = parse(text);
+        INFO(text);
+        REQUIRE(p.errors.size() == 1);
+        CHECK(p.errors[0].code == DiagCode::Syntax);
+    }
+    auto deep = parse("CR:\n" + [] {
+        std::string s;
+        for (int i = 1; i <= 18; ++i) s += std::string(2 * i, ' ') + "all of:\n";
+        return s + std::string(38, ' ') + "a\n";
+    }());
+    REQUIRE_FALSE(deep.errors.empty());
+    CHECK(deep.errors[0].code == DiagCode::TooDeep);
+}
+
 // expect_integer and expect_block_colon have messages in errors.hpp but are used
 // nowhere in grammar.hpp, so their messages can never be shown.
 TEST_CASE("BUG grammar: `at least two of:` says a whole number is expected (expect_integer is unused)",
