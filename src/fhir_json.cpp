@@ -114,10 +114,15 @@ JNode Json::resource(od::object o, std::uint32_t p, FieldFilter keep) {
     JNode n;
     n.pos = p;
     n.kind = JNode::Kind::Object;
+    std::string type;  // a copy: later members may move the node that holds it
     for (auto f : o) {
         std::string key(std::string_view(f.unescaped_key()));
-        if (keep(key)) n.members.emplace_back(std::move(key), read(f.value()));
-        else skip(f.value());
+        if (keep(key, type)) {
+            n.members.emplace_back(std::move(key), read(f.value()));
+            if (n.members.back().first == "resourceType") type = n.members.back().second.text;
+        } else {
+            skip(f.value());
+        }
     }
     return n;
 }

@@ -55,7 +55,9 @@ struct JNode {
 const std::string* str_at(const JNode* n, std::string_view key);
 
 // Which top-level fields of a resource are materialised (the rest are validated and dropped).
-using FieldFilter = bool (*)(std::string_view key);
+// Whether to keep member `key` of a resource whose resourceType (as far as read: empty
+// when it comes later) is `type`.
+using FieldFilter = bool (*)(std::string_view key, std::string_view type);
 
 // Walks On-Demand values. Every value is visited, so a document that is not
 // valid JSON always throws (simdjson::simdjson_error), even where crit does not read it.

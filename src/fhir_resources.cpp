@@ -147,7 +147,9 @@ std::vector<Code> codes_of(const JNode* cc) {
 // Resources -> timeline records
 
 // The top-level fields of a resource that crit reads; the rest are validated and dropped.
-bool Reader::reads_field(std::string_view k) {
+bool Reader::reads_field(std::string_view k, std::string_view type) {
+    // A course's category may name its phase; an Observation's ("laboratory") is never read.
+    if (k == "category") return type != "Observation";
     static const std::string_view exact[] = {"resourceType",
                                              "id",
                                              "status",
@@ -159,8 +161,7 @@ bool Reader::reads_field(std::string_view k) {
                                              "birthDate",
                                              "reasonCode",
                                              "verificationStatus",
-                                             "dataAbsentReason",
-                                             "category"};
+                                             "dataAbsentReason"};
     for (auto e : exact)
         if (k == e) return true;
     for (std::string_view p : {"value", "effective", "performed", "onset", "medication"})

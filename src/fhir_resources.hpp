@@ -51,7 +51,7 @@ public:
         : b_(b), rejects_(rejects), meds_(meds) {}
 
     // The top-level fields of a resource that crit reads (Json::resource keeps these).
-    static bool reads_field(std::string_view key);
+    static bool reads_field(std::string_view key, std::string_view type);
     // Observation, Condition, MedicationAdministration or Procedure: the types record() reads.
     static bool is_record_type(std::string_view t);
 
