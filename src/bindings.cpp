@@ -131,39 +131,39 @@ std::optional<std::size_t> Bindings::phase_by_code(const std::string& system, co
 // Whole words: the phrase is neither preceded nor followed by a letter, a digit, `-` or `_`,
 // so "induction" is found in "Induction chemotherapy" and "induction/consolidation", but not
 // in "post-induction" or "reinduction".
+namespace {
+// Whether lower-case `phrase` stands in lower-case `text` as whole words: a hyphen joins
+// words, so "post-induction" does not contain "induction".
+bool has_words(std::string_view text, std::string_view phrase) {
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+    for (std::size_t at = text.find(phrase); at != std::string_view::npos; at = text.find(phrase, at + 1)) {
+        std::size_t end = at + phrase.size();
+        if ((at == 0 || !word(text[at - 1])) && (end == text.size() || !word(text[end]))) return true;
+    }
+    return false;
+}
+}  // namespace
+
 void Bindings::phases_in_text(std::string_view text, std::vector<std::size_t>& out) const {
     if (text.empty() || phases.empty()) return;
     std::string l = lower(std::string(text));
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
     for (std::size_t i = 0; i < phases.size(); ++i) {
         if (std::find(out.begin(), out.end(), i) != out.end()) continue;
-        bool found = false;
-        for (const auto& phrase : phases[i].text) {
-            for (std::size_t at = l.find(phrase); !found && at != std::string::npos; at = l.find(phrase, at + 1)) {
-                std::size_t end = at + phrase.size();
-                found = (at == 0 || !word(l[at - 1])) && (end == l.size() || !word(l[end]));
+        for (const auto& phrase : phases[i].text)
+            if (has_words(l, phrase)) {
+                out.push_back(i);
+                break;
             }
-            if (found) break;
-        }
-        if (found) out.push_back(i);
     }
 }
 
 void Bindings::drugs_in_text(std::string_view text, std::vector<std::size_t>& out) const {
     if (text.empty()) return;
     std::string l = lower(std::string(text));
-    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
-    for (std::size_t i = 0; i < drugs.size(); ++i) {
-        if (drugs[i].codes.empty() || std::find(out.begin(), out.end(), i) != out.end()) continue;
-        std::string name = lower(drugs[i].name);
-        for (std::size_t at = l.find(name); at != std::string::npos; at = l.find(name, at + 1)) {
-            std::size_t end = at + name.size();
-            if ((at == 0 || !word(l[at - 1])) && (end == l.size() || !word(l[end]))) {
-                out.push_back(i);
-                break;
-            }
-        }
-    }
+    for (std::size_t i = 0; i < drugs.size(); ++i)
+        if (!drugs[i].codes.empty() && std::find(out.begin(), out.end(), i) == out.end() &&
+            has_words(l, lower(drugs[i].name)))
+            out.push_back(i);
 }
 
 std::vector<std::string> Bindings::phase_names() const {

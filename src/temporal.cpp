@@ -523,6 +523,14 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
 
 // ---- treatments and dates -------------------------------------------------------------
 
+namespace {
+// Whether a course starting on `start` joins an episode ending on `end` (empty: continuous):
+// it starts less than `gap` after the end, or overlaps the episode whatever the gap.
+bool joins(std::optional<Day> end, Day start, Duration gap) {
+    return !end || start <= *end || start < add(*end, gap);
+}
+}  // namespace
+
 void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::vector<Episode>& out) {
     out.clear();
     for (const auto& tr : t.treatments) {
@@ -530,9 +538,7 @@ void episodes_of(const Timeline& t, ClassId cls, Duration gap, Day until, std::v
         if (std::find(tr.classes.begin(), tr.classes.end(), cls) == tr.classes.end()) continue;
         if (!out.empty()) {
             Episode& last = out.back();
-            // `start < end + gap` (with a gap in days, start - end < gap.days); a course that
-            // starts on or before the end overlaps the episode and joins it whatever the gap.
-            if (!last.end || tr.start <= *last.end || tr.start < add(*last.end, gap)) {
+            if (joins(last.end, tr.start, gap)) {
                 if (last.end) last.end = tr.end ? std::optional<Day>(std::max(*last.end, *tr.end)) : std::nullopt;
                 continue;
             }
@@ -565,7 +571,7 @@ void course_cuts(const Timeline& t, const Bindings& b, std::span<const ClassId> 
             if (tr.start > until) break;  // sorted by start
             if (std::find(tr.classes.begin(), tr.classes.end(), c) == tr.classes.end()) continue;
             Says s = says(tr);
-            if (open && (!end || tr.start <= *end || tr.start < add(*end, gap))) {  // joins, as in episodes_of
+            if (open && joins(end, tr.start, gap)) {
                 if (end) end = tr.end ? std::optional<Day>(std::max(*end, *tr.end)) : std::nullopt;
                 if (tr.start == start) {
                     first_day = now = std::max(first_day, s);

@@ -42,7 +42,6 @@ public:
         std::vector<const TruthSeries*> inputs;
         std::vector<Truth> flags;
         std::vector<Day> cuts;
-        std::vector<Episode> courses;
         std::vector<DateVal> floors;
     };
 private:
