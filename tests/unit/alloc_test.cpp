@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <new>
 
-#include "driver.hpp"
-#include "load_data.hpp"
-#include "vm.hpp"
+#include "lang/driver.hpp"
+#include "data/load_data.hpp"
+#include "vm/vm.hpp"
 
 namespace {
 std::atomic<long> g_allocations{0};

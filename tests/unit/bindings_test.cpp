@@ -9,7 +9,7 @@
 
 #include <unistd.h>
 
-#include "bindings.hpp"
+#include "core/bindings.hpp"
 
 using namespace crit;
 namespace fs = std::filesystem;

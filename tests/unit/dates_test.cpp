@@ -1,7 +1,7 @@
 // The time model: civil days, dateTimes with offsets, calendar-month arithmetic.
 #include <catch2/catch.hpp>
 
-#include "dates.hpp"
+#include "core/dates.hpp"
 
 using namespace crit;
 

@@ -28,10 +28,10 @@
 
 #include <fmt/format.h>
 
-#include "ast_print.hpp"
-#include "driver.hpp"
-#include "format.hpp"
-#include "parse.hpp"
+#include "lang/ast_print.hpp"
+#include "lang/driver.hpp"
+#include "lang/format.hpp"
+#include "lang/parse.hpp"
 
 using namespace crit;
 namespace fs = std::filesystem;

@@ -17,10 +17,10 @@
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/analyze.hpp>
 
-#include "ast_print.hpp"
+#include "lang/ast_print.hpp"
 #include "grammar/errors.hpp"
 #include "grammar/grammar.hpp"
-#include "parse.hpp"
+#include "lang/parse.hpp"
 
 using namespace crit;
 

@@ -11,8 +11,8 @@
 
 #include <stdlib.h>
 
-#include "load_csv.hpp"
-#include "load_data.hpp"
+#include "data/load_csv.hpp"
+#include "data/load_data.hpp"
 
 using namespace crit;
 using Catch::Detail::Approx;

@@ -17,9 +17,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "load_csv.hpp"
-#include "load_data.hpp"
-#include "load_fhir.hpp"
+#include "data/load_csv.hpp"
+#include "data/load_data.hpp"
+#include "data/load_fhir.hpp"
 
 using namespace crit;
 using Catch::Detail::Approx;

@@ -10,7 +10,7 @@
 
 #include <unistd.h>
 
-#include "load_yaml.hpp"
+#include "data/load_yaml.hpp"
 
 using namespace crit;
 using Catch::Detail::Approx;

@@ -14,14 +14,14 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "ast_print.hpp"
-#include "check.hpp"
-#include "driver.hpp"
-#include "load_csv.hpp"
-#include "load_yaml.hpp"
-#include "parse.hpp"
-#include "temporal.hpp"
-#include "vm.hpp"
+#include "lang/ast_print.hpp"
+#include "lang/check.hpp"
+#include "lang/driver.hpp"
+#include "data/load_csv.hpp"
+#include "data/load_yaml.hpp"
+#include "lang/parse.hpp"
+#include "vm/temporal.hpp"
+#include "vm/vm.hpp"
 
 using namespace crit;
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <random>
 
-#include "driver.hpp"
-#include "load_yaml.hpp"
-#include "vm.hpp"
+#include "lang/driver.hpp"
+#include "data/load_yaml.hpp"
+#include "vm/vm.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "bindings.hpp"
+#include "core/bindings.hpp"
 
 // The shipped bindings (bindings/default.yaml); a failure to load fails the test with the diagnostics.
 inline const crit::Bindings& bindings() {

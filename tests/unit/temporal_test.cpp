@@ -1,4 +1,4 @@
-// The series algorithms of src/temporal.hpp on hand-built series and
+// The series algorithms of src/vm/temporal.hpp on hand-built series and
 // observations: Kleene logic, at-least counting, censored comparisons, how
 // results stand over time, `for`, `ever`, windows, treatment episodes, dates
 // and change from baseline / nadir. Expected series are written as strings
@@ -12,10 +12,10 @@
 
 #include <fmt/format.h>
 
-#include "ast.hpp"
-#include "bytecode.hpp"
-#include "temporal.hpp"
-#include "units.hpp"
+#include "lang/ast.hpp"
+#include "lang/bytecode.hpp"
+#include "vm/temporal.hpp"
+#include "core/units.hpp"
 
 using namespace crit;
 

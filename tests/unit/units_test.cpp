@@ -1,7 +1,7 @@
 // Unit spellings and conversions, against the unit facts of data-contract.md.
 #include <catch2/catch.hpp>
 
-#include "units.hpp"
+#include "core/units.hpp"
 
 using namespace crit;
 using Catch::Detail::Approx;

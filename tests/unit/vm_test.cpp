@@ -17,11 +17,11 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "driver.hpp"
-#include "explain.hpp"
-#include "load_yaml.hpp"
-#include "temporal.hpp"
-#include "vm.hpp"
+#include "lang/driver.hpp"
+#include "cli/explain.hpp"
+#include "data/load_yaml.hpp"
+#include "vm/temporal.hpp"
+#include "vm/vm.hpp"
 
 using namespace crit;
 

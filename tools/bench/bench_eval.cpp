@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
-#include "driver.hpp"
-#include "load_data.hpp"
-#include "vm.hpp"
+#include "lang/driver.hpp"
+#include "data/load_data.hpp"
+#include "vm/vm.hpp"
 
 using namespace crit;
 using Clock = std::chrono::steady_clock;

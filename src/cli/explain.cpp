@@ -1,0 +1,317 @@
+#include "cli/explain.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "lang/ast_print.hpp"
+#include "vm/temporal.hpp"
+
+namespace crit {
+
+namespace {
+
+class Explainer {
+public:
+    Explainer(const Program& p, const Timeline& t, const Evaluation& ev) : p_(p), t_(t), ev_(ev) {
+        by_node_.assign(p.module->nodes.size(), nullptr);
+        for (const auto& [pc, v] : ev.trace) by_node_[p.nodes[pc]] = &v;
+    }
+
+    std::string one(const std::string& name) {
+        for (std::size_t i = 0; i < p_.results.size(); ++i)
+            if (p_.results[i].name == name) result(i);
+        return out_;
+    }
+
+    std::string run() {
+        out_ += fmt::format("patient {} as of {}\nrules: {}{} ({}), sha256 {}\n", ev_.patient_id, format_day(ev_.domain.hi),
+                            p_.name, p_.version.empty() ? "" : " version " + p_.version, p_.module->source->name(),
+                            p_.sha256.substr(0, 16));
+        if (!p_.source.empty()) out_ += fmt::format("source: {}\n", p_.source);
+        if (ev_.baseline_day) out_ += fmt::format("baseline date: {}\n", format_day(*ev_.baseline_day));
+        for (std::size_t i = 0; i < p_.results.size(); ++i) result(i);
+        return out_;
+    }
+
+private:
+    std::string line_of(const Span& s) const { return fmt::format("{}:{}", s.file ? s.file->name() : "?", s.line()); }
+
+    Truth truth_at(const Expr& e, Day d) const {
+        const Value* v = by_node_[e.id];
+        if (!v || v->kind != 'T') return Truth::Unknown;
+        return sample(v->t, ev_.domain, d);
+    }
+
+    static const char* mark(Truth t) {
+        switch (t) {
+            case Truth::Met: return "met    ";
+            case Truth::NotMet: return "not met";
+            case Truth::Unknown: return "unknown";
+        }
+        return "?";
+    }
+
+    void result(std::size_t i) {
+        expanded_.clear();
+        const ResultInfo& r = p_.results[i];
+        const ResultValue& v = ev_.results[i];
+        const ResultDef& def = p_.module->results[r.def_index];
+        out_ += fmt::format("\n{} = {}    [{}]\n", r.name, v.kind == ResultValue::Kind::Absent ? "(none)" : v.text,
+                            line_of(def.span));
+        if (r.kind == ResultDef::Kind::Value) {
+            const Item& it = p_.items[r.value_item];
+            clause(p_.node(it.node), v.decided_on ? v.decided_on : ev_.domain.hi, 1);
+            return;
+        }
+        Day day = v.decided_on ? v.decided_on : ev_.domain.hi;
+        if (r.until_item >= 0) {
+            DateVal cut = first_met(ev_.slots[r.until_item].t, ev_.domain);
+            const std::string& u = p_.module->criteria[r.until_criterion].name;
+            if (cut.state == DateVal::State::Known)
+                out_ += fmt::format("  categories count only before `{}` first held on {} (`until {}`)\n", u,
+                                    format_day(cut.day), u);
+        }
+        if (v.choice >= 0)
+            out_ += fmt::format("  decided by `{}`, first holding on {}\n", r.choices[v.choice].label, format_day(day));
+        else if (v.kind == ResultValue::Kind::Label)
+            out_ += fmt::format("  no choice holds on {}: the else label applies\n", format_day(ev_.domain.hi));
+        // Every choice before the winner says why it did not hold; the winner says why it did.
+        std::size_t last = v.choice >= 0 ? static_cast<std::size_t>(v.choice) : r.choices.size() - 1;
+        for (std::size_t c = 0; c <= last && c < r.choices.size(); ++c) {
+            const auto& ch = r.choices[c];
+            if (ch.criterion >= 0) criterion(ch.criterion, day, static_cast<int>(c) == v.choice);
+            else {
+                const Item& it = p_.items[ch.item];
+                out_ += fmt::format("  {} if ...: {}\n", ch.label, truth_name(sample(ev_.slots[ch.item].t, ev_.domain, ev_.domain.hi)));
+                clause(p_.node(it.node), ev_.domain.hi, 2);
+            }
+        }
+    }
+
+    void criterion(int index, Day day, bool winner) {
+        const Criterion& c = p_.module->criteria[index];
+        expanded_.insert(index);
+        const Value& v = ev_.slots[p_.criterion_item[index]];
+        DateVal first = first_met(v.t, ev_.domain);
+        std::string held = first.state == DateVal::State::Known ? "held from " + format_day(first.day)
+                           : first.state == DateVal::State::Never ? "never held"
+                                                                   : "never shown to hold (data missing)";
+        out_ += fmt::format("  {} {}{} [{}]: {}\n", winner ? "*" : "-", c.name, c.title.empty() ? "" : " \"" + c.title + "\"",
+                            line_of(c.name_span), held);
+        for (const auto& ci : c.cites) out_ += fmt::format("      cite: {}\n", ci);
+        // The winner is explained on its first day; the others on the decision day.
+        Day at = winner && first.state == DateVal::State::Known ? first.day : day;
+        out_ += fmt::format("      on {}:\n", format_day(at));
+        clause(*c.body, at, 3);
+    }
+
+    // A criterion named inside a clause: its citation and body, once per result.
+    void expand(int index, Day d, int depth) {
+        if (!expanded_.insert(index).second) return;
+        const Criterion& c = p_.module->criteria[index];
+        std::string pad(2 * depth, ' ');
+        out_ += fmt::format("{}{} [{}]{}\n", pad, c.name, line_of(c.name_span),
+                            c.cites.empty() ? "" : "  cite: " + c.cites.front());
+        clause(*c.body, d, depth + 1);
+    }
+
+    std::string evidence(const Expr& subject, Day d) const {
+        const Value* v = by_node_[subject.id];
+        if (!v || v->kind != 'Q') return "";
+        const QSeg* s = sample(v->q, ev_.domain, d);
+        const std::string& concept_name = subject.r.subject_concept >= 0 ? p_.bindings->concepts[subject.r.subject_concept].name : subject.text;
+        if (!s || !s->known) {
+            Duration hold = p_.hold;
+            if (int c = subject.r.subject_concept; c >= 0 && p_.bindings->concepts[c].valid_for)
+                hold = *p_.bindings->concepts[c].valid_for;
+            return fmt::format("no {} result standing on {} (a result stands {} unless replaced): missing data", concept_name,
+                               format_day(d), format_duration(hold));
+        }
+        if (s->obs == kAssumedAbsent)
+            return fmt::format("{} assumed absent (0): no record standing on {}; the bindings say it is recorded only "
+                               "when present", concept_name, format_day(d));
+        const Observation& o = t_.observations[s->obs];
+        const Origin& org = t_.origins[o.origin];
+        static const char* cmp[] = {"", "<", "<=", ">", ">="};
+        return fmt::format("{} {}{} {} on {} ({}:{})", concept_name, cmp[static_cast<int>(o.comparator)],
+                           fmt::format("{}", o.original_value), o.original_unit, format_day(o.day), org.file, org.line);
+    }
+
+    // The reference a change is measured from: the baseline result, or the nadir up to d.
+    std::string reference(const Expr& change, Day d) const {
+        int c = change.kids[0]->r.subject_concept;
+        if (c < 0) return "";
+        auto [b, end] = t_.series(static_cast<ConceptId>(c));
+        const Observation* ref = nullptr;
+        if (ev_.baseline_day) {
+            if (auto i = baseline_index(b, end, *ev_.baseline_day, p_.baseline_window, ev_.domain.hi)) ref = b + *i;
+        }
+        if (change.ref == RefPoint::Nadir) {
+            Day from = ev_.baseline_day ? *ev_.baseline_day : (b != end ? b->day : d);
+            for (auto o = b; o != end && o->day <= d; ++o)
+                if (o->day >= from && (!ref || interval_of(*o).hi < interval_of(*ref).hi)) ref = o;
+        }
+        const char* what = change.ref == RefPoint::Nadir ? "nadir" : "baseline";
+        if (!ref) return fmt::format("; no {} result: missing data", what);
+        const Origin& org = t_.origins[ref->origin];
+        return fmt::format("; {} {} {} on {} ({}:{})", what, ref->original_value, ref->original_unit, format_day(ref->day),
+                           org.file, org.line);
+    }
+
+    // The latest boolean or coded result of concept `c` on or before day d.
+    std::string latest_value(int c, Day d, Truth truth) const {
+        if (c < 0) return "";
+        auto [b, end] = t_.series(static_cast<ConceptId>(c));
+        const Observation* last = nullptr;
+        for (auto o = b; o != end; ++o)
+            if (o->day <= d) last = o;
+        const Concept& k = p_.bindings->concepts[c];
+        const Duration hold = k.valid_for.value_or(p_.hold);
+        if (k.when_present && (!last || add(last->day, hold) - 1 < d || (last->value != 0 && truth != Truth::Met)))
+            return fmt::format("{} assumed absent: no record standing on {}; the bindings say it is recorded only when "
+                               "present", k.name, format_day(d));
+        if (!last) return fmt::format("no {} result on or before {}: missing data", k.name, format_day(d));
+        const Origin& org = t_.origins[last->origin];
+        auto code = static_cast<std::size_t>(last->value);
+        std::string val = k.kind == ValueKind::Coded && code < k.values.size() ? k.values[code]
+                                                                               : (last->value != 0 ? "true" : "false");
+        return fmt::format("{} {} on {} ({}:{})", k.name, val, format_day(last->day), org.file, org.line);
+    }
+
+    static std::string date_text(const DateVal& v) {
+        return v.state == DateVal::State::Known   ? format_day(v.day)
+               : v.state == DateVal::State::Never ? "never (has not happened)"
+                                                  : "unknown (data missing)";
+    }
+
+    void clause(const Expr& e, Day d, int depth) {
+        if (depth > 24) return;  // deep enough for every shipped pack: evidence is never cut off
+        std::string pad(2 * depth, ' ');
+        if (e.r.type == Type::Date) {
+            // A date: its value, then (for `first X`) why X first held on that day.
+            const Value* v = by_node_[e.id];
+            DateVal dv = v && v->kind == 'D' ? v->d : DateVal::unknown();
+            out_ += fmt::format("{}{} = {}   [line {}]\n", pad, expr_source(e), date_text(dv), e.span.line());
+            if ((e.kind == ExprKind::First || e.kind == ExprKind::Last) && e.kids[0]->r.type == Type::Truth)
+                clause(*e.kids[0], dv.state == DateVal::State::Known ? dv.day : d, depth + 1);
+            return;
+        }
+        Truth tr = truth_at(e, d);
+        std::string text = expr_source(e);
+        std::string where = fmt::format("line {}", e.span.line());
+        std::string ev;
+        switch (e.kind) {
+            case ExprKind::Compare:
+                if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d);
+                break;
+            case ExprKind::Change:
+                if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d) + reference(e, d);
+                break;
+            case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d, tr); break;
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = latest_value(e.r.subject_concept, d, tr);
+                break;
+            default: break;
+        }
+        if (e.kind == ExprKind::Group && !e.cites.empty()) text += "  (cite: " + e.cites.front() + ")";
+        out_ += fmt::format("{}{}  {}   [{}]{}\n", pad, mark(tr), text, where, ev.empty() ? "" : "\n" + pad + "           " + ev);
+        switch (e.kind) {
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Criterion) expand(e.r.index, d, depth + 1);
+                break;
+            case ExprKind::And:
+            case ExprKind::Or:
+            case ExprKind::Group:
+            case ExprKind::Unless:
+            case ExprKind::Not:
+                for (const auto& k : e.kids)
+                    if (k) clause(*k, d, depth + 1);
+                break;
+            case ExprKind::Temporal: {
+                const Expr& inner = *e.kids[0];
+                if (e.temporal == TemporalKind::For) {
+                    // Show the day in the window that broke it, if any.
+                    Day from = subtract(d, e.dur);
+                    Day probe = d;
+                    for (Day s = d; s >= from && s >= ev_.domain.lo; --s)
+                        if (truth_at(inner, s) != Truth::Met) {
+                            probe = s;
+                            break;
+                        }
+                    if (from < ev_.domain.lo && tr != Truth::Met && probe == d && truth_at(inner, d) == Truth::Met)
+                        out_ += fmt::format("{}  (the {} window from {} reaches before the first data on {})\n", pad,
+                                            format_duration(e.dur), format_day(from), format_day(ev_.domain.lo));
+                    if (probe != d) out_ += fmt::format("{}  on {}, inside the {} window:\n", pad, format_day(probe), format_duration(e.dur));
+                    clause(inner, probe, depth + 1);
+                } else {
+                    const Value* anchor = by_node_[e.kids[1]->id];
+                    std::string a = anchor && anchor->kind == 'D' ? date_text(anchor->d) : "unknown";
+                    out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
+                    clause(inner, d, depth + 1);
+                }
+                break;
+            }
+            case ExprKind::NeverShown: {
+                // The day that decided it: the first day the operand held (shown), else the first
+                // day it was known not to hold (a documented non-response); unknown days are skipped.
+                const Value* v = by_node_[e.kids[0]->id];
+                const Value* anchor = by_node_[e.kids[1]->id];
+                DateVal a = anchor && anchor->kind == 'D' ? anchor->d : DateVal::unknown();
+                out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), date_text(a));
+                if (!v || v->kind != 'T' || a.state != DateVal::State::Known) break;
+                if (d < a.day) {
+                    out_ += fmt::format("{}  {} is before the anchor: nothing can have been shown yet\n", pad, format_day(d));
+                    break;
+                }
+                std::optional<Day> shown, not_shown;
+                for (std::size_t i = 0; i < v->t.size(); ++i) {
+                    Day s = std::max(v->t[i].start, a.day), end = std::min(seg_end(v->t, i, ev_.domain), d);
+                    if (s > end) continue;
+                    if (v->t[i].v == Truth::Met && !shown) shown = s;
+                    if (v->t[i].v == Truth::NotMet && !not_shown) not_shown = s;
+                }
+                if (shown) {
+                    out_ += fmt::format("{}  `{}` was shown on {}\n", pad, expr_source(*e.kids[0]), format_day(*shown));
+                    clause(*e.kids[0], *shown, depth + 1);
+                } else if (not_shown) {
+                    out_ += fmt::format("{}  `{}` was not shown on {} (days on which the data could not tell are passed over)\n",
+                                        pad, expr_source(*e.kids[0]), format_day(*not_shown));
+                    clause(*e.kids[0], *not_shown, depth + 1);
+                } else {
+                    out_ += fmt::format("{}  no day from {} to {} could tell: unknown\n", pad, format_day(a.day), format_day(d));
+                }
+                break;
+            }
+            case ExprKind::Ever:
+            case ExprKind::Never: {
+                const Value* v = by_node_[e.kids[0]->id];
+                if (v && v->kind == 'T') {
+                    DateVal f = first_met(v->t, ev_.domain);
+                    out_ += fmt::format("{}  `{}` first held: {}\n", pad, expr_source(*e.kids[0]),
+                                        f.state == DateVal::State::Known ? format_day(f.day) : f.state == DateVal::State::Never ? "never" : "unknown");
+                    clause(*e.kids[0], f.state == DateVal::State::Known ? f.day : d, depth + 1);
+                }
+                break;
+            }
+            default: break;
+        }
+    }
+
+    const Program& p_;
+    const Timeline& t_;
+    const Evaluation& ev_;
+    std::vector<const Value*> by_node_;
+    std::set<int> expanded_;
+    std::string out_;
+};
+
+}  // namespace
+
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev) { return Explainer(p, t, ev).run(); }
+
+std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {
+    return Explainer(p, t, ev).one(result);
+}
+
+}  // namespace crit

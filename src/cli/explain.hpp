@@ -1,0 +1,18 @@
+// `crit explain`: why a patient got each result. Every line cites the rule
+// line, the criterion's source, and the data points (with their file and line)
+// that decided it; unknowns say what data was missing.
+#pragma once
+#include <string>
+
+#include "lang/bytecode.hpp"
+#include "core/timeline.hpp"
+#include "vm/vm.hpp"
+
+namespace crit {
+
+// `ev` must come from evaluate() with EvalContext::trace set.
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev);
+// The explanation of one named result only (no header), for `crit compare`.
+std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result);
+
+}  // namespace crit

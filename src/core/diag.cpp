@@ -1,0 +1,145 @@
+#include "core/diag.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace crit {
+
+namespace {
+struct CodeRow {
+    DiagCode code;
+    const char* name;
+    const char* summary;
+};
+constexpr CodeRow kCodes[] = {
+#define DIAG(e, s, d) {DiagCode::e, s, d},
+#include "core/diag_codes.def"
+#undef DIAG
+};
+}  // namespace
+
+const char* code_name(DiagCode c) { return kCodes[static_cast<int>(c)].name; }
+const char* code_summary(DiagCode c) { return kCodes[static_cast<int>(c)].summary; }
+std::vector<DiagCode> all_codes() {
+    std::vector<DiagCode> v;
+    for (const auto& r : kCodes) v.push_back(r.code);
+    return v;
+}
+
+Diagnostic& Diagnostics::error(DiagCode c, Span s, std::string msg) {
+    std::size_t before = items_.size();
+    add(Diagnostic{Severity::Error, c, s, std::move(msg), {}, {}});
+    return items_.size() > before ? items_.back() : overflow_;
+}
+
+Diagnostic& Diagnostics::warning(DiagCode c, Span s, std::string msg) {
+    std::size_t before = items_.size();
+    add(Diagnostic{Severity::Warning, c, s, std::move(msg), {}, {}});
+    return items_.size() > before ? items_.back() : overflow_;
+}
+
+void Diagnostics::add(Diagnostic d) {
+    if (d.severity == Severity::Error) {
+        ++errors_;
+        if (errors_ > limit_) return;
+    } else if (items_.size() >= 4 * limit_) {
+        return;
+    }
+    items_.push_back(std::move(d));
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+    for (const auto& d : other.items_) add(d);
+    if (other.errors_ > other.limit_) errors_ += other.errors_ - other.limit_;
+}
+
+void Diagnostics::sort() {
+    std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        std::string fa = a.span.file ? a.span.file->name() : "";
+        std::string fb = b.span.file ? b.span.file->name() : "";
+        if (fa != fb) return fa < fb;
+        return a.span.begin < b.span.begin;
+    });
+}
+
+static const char* severity_name(Severity s) {
+    switch (s) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Note: return "note";
+    }
+    return "error";
+}
+
+std::string render(const Diagnostic& d) {
+    std::string out;
+    if (d.span.valid()) {
+        auto [line, col] = d.span.file->line_col(d.span.begin);
+        out = fmt::format("{}:{}:{}: {}[{}]: {}\n", d.span.file->name(), line, col, severity_name(d.severity),
+                          code_name(d.code), d.message);
+        std::string_view text = d.span.file->line_text(line);
+        std::string gutter = fmt::format("{:>5} | ", line);
+        out += gutter;
+        out += text;
+        out += '\n';
+        // Underline the span on its first line; tabs are kept so the caret lines up.
+        // Columns count bytes; the caret counts characters (UTF-8 continuation bytes take no column).
+        auto is_cont = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; };
+        std::string pad;
+        for (int i = 0; i < col - 1 && i < static_cast<int>(text.size()); ++i)
+            if (!is_cont(text[i])) pad += text[i] == '\t' ? '\t' : ' ';
+        std::size_t from = std::min<std::size_t>(text.size(), static_cast<std::size_t>(col - 1));
+        std::size_t to = std::min<std::size_t>(text.size(), from + (d.span.end - d.span.begin));
+        std::size_t width = 0;
+        for (std::size_t i = from; i < to; ++i) width += !is_cont(text[i]);
+        out += fmt::format("{:>5} | {}{}\n", "", pad, std::string(std::max<std::size_t>(width, 1), '^'));
+    } else {
+        out = fmt::format("{}[{}]: {}\n", severity_name(d.severity), code_name(d.code), d.message);
+    }
+    for (const auto& n : d.notes) out += fmt::format("      = note: {}\n", n);
+    if (!d.suggestion.empty()) out += fmt::format("      = help: did you mean `{}`?\n", d.suggestion);
+    return out;
+}
+
+std::string render(const Diagnostics& ds) {
+    Diagnostics copy = ds;
+    copy.sort();
+    std::string out;
+    for (const auto& d : copy.items()) out += render(d);
+    std::size_t shown = 0;
+    for (const auto& d : copy.items()) shown += d.severity == Severity::Error;
+    if (ds.error_count() > shown)
+        out += fmt::format("error: {} more errors not shown (limit reached)\n", ds.error_count() - shown);
+    return out;
+}
+
+static std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string closest_name(const std::string& name, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
+    for (const auto& c : candidates) {
+        std::size_t d = edit_distance(name, c);
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+}  // namespace crit

@@ -1,0 +1,262 @@
+// The JSON layer of the FHIR loader: On-Demand values -> JNode, error texts,
+// positions, and NDJSON line scanning and batches. See fhir_json.hpp.
+#include "data/fhir_json.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "data/load_data.hpp"
+
+namespace crit::fhir {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+
+// ===========================================================================
+// JSON
+
+const char* JNode::kind_name() const {
+    switch (kind) {
+        case Kind::Null:
+            return "null";
+        case Kind::Bool:
+            return "a boolean";
+        case Kind::Number:
+            return "a number";
+        case Kind::String:
+            return "a string";
+        case Kind::Object:
+            return "an object";
+        case Kind::Array:
+            return "an array";
+    }
+    return "?";
+}
+
+const std::string* str_at(const JNode* n, std::string_view key) {
+    return n ? (n->get(key) ? n->get(key)->str() : nullptr) : nullptr;
+}
+
+JNode Json::read(od::value v) {
+    JNode n;
+    n.pos = pos(v);
+    od::json_type t = v.type();
+    switch (t) {
+        case od::json_type::object: {
+            n.kind = JNode::Kind::Object;
+            od::object o = v.get_object();
+            for (auto f : o) {
+                std::string key(std::string_view(f.unescaped_key()));
+                n.members.emplace_back(std::move(key), read(f.value()));
+            }
+            break;
+        }
+        case od::json_type::array: {
+            n.kind = JNode::Kind::Array;
+            od::array a = v.get_array();
+            for (auto e : a) n.items.push_back(read(e.value()));
+            break;
+        }
+        case od::json_type::string:
+            n.kind = JNode::Kind::String;
+            n.text = std::string(std::string_view(v.get_string()));
+            break;
+        case od::json_type::number:
+            n.kind = JNode::Kind::Number;
+            n.text = std::string(facts::trim(v.raw_json_token()));
+            n.number = v.get_double();
+            break;
+        case od::json_type::boolean:
+            n.kind = JNode::Kind::Bool;
+            n.flag = v.get_bool();
+            break;
+        case od::json_type::null:
+            if (!bool(v.is_null())) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+            break;
+    }
+    return n;
+}
+
+void Json::skip(od::value v) {
+    pos(v);
+    od::json_type t = v.type();
+    switch (t) {
+        case od::json_type::object: {
+            od::object o = v.get_object();
+            for (auto f : o) {
+                (void)std::string_view(f.unescaped_key());
+                skip(f.value());
+            }
+            break;
+        }
+        case od::json_type::array: {
+            od::array a = v.get_array();
+            for (auto e : a) skip(e.value());
+            break;
+        }
+        case od::json_type::string:
+            (void)std::string_view(v.get_string());
+            break;
+        case od::json_type::number:
+            (void)double(v.get_double());
+            break;
+        case od::json_type::boolean:
+            (void)bool(v.get_bool());
+            break;
+        case od::json_type::null:
+            if (!bool(v.is_null())) throw simdjson::simdjson_error(simdjson::N_ATOM_ERROR);
+            break;
+    }
+}
+
+JNode Json::resource(od::object o, std::uint32_t p, FieldFilter keep) {
+    JNode n;
+    n.pos = p;
+    n.kind = JNode::Kind::Object;
+    std::string type;  // a copy: later members may move the node that holds it
+    for (auto f : o) {
+        std::string key(std::string_view(f.unescaped_key()));
+        if (keep(key, type)) {
+            n.members.emplace_back(std::move(key), read(f.value()));
+            if (n.members.back().first == "resourceType") type = n.members.back().second.text;
+        } else {
+            skip(f.value());
+        }
+    }
+    return n;
+}
+
+std::string json_error_text(const simdjson::simdjson_error& e) {
+    switch (e.error()) {
+        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+            return "the text ends inside an object or array (truncated?)";
+        case simdjson::UNCLOSED_STRING:
+            return "a string is not closed (truncated?)";
+        case simdjson::EMPTY:
+            return "the text is empty";
+        default:
+            return e.what();
+    }
+}
+
+bool truncation(const simdjson::simdjson_error& e) {
+    return e.error() == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || e.error() == simdjson::UNCLOSED_STRING;
+}
+
+const char* Padded::set(std::string_view s) {
+    if (buf_.size() < s.size() + simdjson::SIMDJSON_PADDING) buf_.resize(s.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(buf_.data(), s.data(), s.size());
+    std::memset(buf_.data() + s.size(), 0, simdjson::SIMDJSON_PADDING);
+    len_ = s.size();
+    return buf_.data();
+}
+
+// ===========================================================================
+// Positions
+
+namespace {
+
+Span span_at(const SourceFile& f, std::uint32_t pos) {
+    pos = std::min<std::uint32_t>(pos, static_cast<std::uint32_t>(f.text().size()));
+    return Span{&f, pos, std::min<std::uint32_t>(pos + 1, static_cast<std::uint32_t>(f.text().size()))};
+}
+
+}  // namespace
+
+Diagnostic& error_at(Diagnostics& diags, const SourceFile& f, std::uint32_t pos, const std::string& msg) {
+    Span s = span_at(f, pos);
+    if (f.line_text(s.line()).size() <= 240) return diags.error(DiagCode::Timeline, s, msg);
+    auto [line, col] = f.line_col(pos);
+    return diags.error(DiagCode::Timeline, Span{}, fmt::format("{}:{}:{}: {}", f.name(), line, col, msg));
+}
+
+// ===========================================================================
+// NDJSON lines
+
+bool blank(std::string_view s) { return facts::trim(s).empty(); }
+
+bool read_head(od::parser& parser, Padded& pad, LineHead& head) {
+    od::document doc = pad.iterate(parser);
+    if (od::json_type(doc.type()) != od::json_type::object) return false;
+    od::object o = doc.get_object();
+    for (auto f : o) {
+        std::string_view k = f.unescaped_key();
+        if (k == "resourceType" || k == "id") {
+            od::value v = f.value();
+            if (od::json_type(v.type()) == od::json_type::string)
+                (k == "id" ? head.id : head.type) = std::string(std::string_view(v.get_string()));
+        } else if ((k == "subject" || k == "patient") && head.ref.empty()) {
+            od::value v = f.value();
+            if (od::json_type(v.type()) != od::json_type::object) continue;
+            od::object so = v.get_object();
+            for (auto sf : so) {
+                std::string_view sk = sf.unescaped_key();
+                if (sk != "reference") continue;
+                od::value sv = sf.value();
+                if (od::json_type(sv.type()) == od::json_type::string)
+                    head.ref = std::string(std::string_view(sv.get_string()));
+            }
+        }
+        // other values are skipped by the iteration (structure checked; pass 2 validates the rest)
+    }
+    return true;
+}
+
+std::string reference_in_text(std::string_view s) {
+    std::size_t at = s.find("\"subject\"");
+    if (at == std::string_view::npos) return "";
+    at = s.find("\"reference\"", at);
+    if (at == std::string_view::npos) return "";
+    at = s.find('"', s.find(':', at + 11));
+    if (at == std::string_view::npos) return "";
+    std::size_t end = s.find('"', at + 1);
+    return end == std::string_view::npos ? "" : std::string(s.substr(at + 1, end - at - 1));
+}
+
+std::size_t batch_end(const std::vector<LineRef>& refs, const std::vector<std::size_t>& first, std::size_t pi,
+                      std::size_t batch_bytes, std::size_t& bytes) {
+    std::size_t pj = pi, patients = first.size() - 1;
+    bytes = 0;
+    while (pj < patients) {
+        std::size_t size = 0;
+        for (std::size_t r = first[pj]; r < first[pj + 1]; ++r) size += refs[r].length;
+        if (pj > pi && bytes + size > batch_bytes) break;
+        bytes += size;
+        ++pj;
+    }
+    return pj;
+}
+
+void LineBatch::read(const std::vector<LineRef>& refs, std::size_t lo, std::size_t hi, std::size_t bytes) {
+    std::vector<std::size_t> by_file(hi - lo);
+    for (std::size_t i = 0; i < by_file.size(); ++i) by_file[i] = lo + i;
+    std::sort(by_file.begin(), by_file.end(), [&](std::size_t a, std::size_t c) {
+        return refs[a].file != refs[c].file ? refs[a].file < refs[c].file : refs[a].offset < refs[c].offset;
+    });
+    arena_.resize(bytes);
+    lo_ = lo;
+    where_.assign(hi - lo, 0);
+    readable_.assign(hi - lo, true);
+    std::size_t fill = 0;
+    for (std::size_t r : by_file) {
+        const LineRef& ref = refs[r];
+        std::ifstream& s = streams_[ref.file];
+        if (!s.is_open()) s.open(files_[ref.file], std::ios::binary);
+        s.clear();
+        s.seekg(static_cast<std::streamoff>(ref.offset));
+        s.read(arena_.data() + fill, ref.length);
+        where_[r - lo] = fill;
+        readable_[r - lo] = static_cast<std::size_t>(s.gcount()) == ref.length;
+        fill += ref.length;
+    }
+}
+
+std::optional<std::string_view> LineBatch::text(const std::vector<LineRef>& refs, std::size_t r) const {
+    if (!readable_[r - lo_]) return std::nullopt;
+    std::string_view text(arena_.data() + where_[r - lo_], refs[r].length);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace crit::fhir

@@ -1,0 +1,59 @@
+// The VM: runs a compiled Program over one patient's timeline. The Program is
+// shared and immutable; an EvalContext holds one thread's reusable buffers, so
+// evaluating a patient allocates little once the buffers have grown.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/bytecode.hpp"
+#include "vm/series.hpp"
+#include "core/timeline.hpp"
+
+namespace crit {
+
+// One named result of a patient.
+struct ResultValue {
+    std::string name;
+    enum class Kind : std::uint8_t { Absent, Label, Boolean, Date } kind = Kind::Absent;
+    std::string text;          // label, "true"/"false", or the date
+    int choice = -1;           // which choice decided a label (-1: the else label)
+    Day decided_on = 0;        // the day the deciding condition held (explanations start there)
+};
+
+struct Evaluation {
+    std::string patient_id;
+    Domain domain;
+    bool dated = true;                 // false: no dated record and no --as-of (the domain is meaningless)
+    std::vector<Value> slots;          // every item's value, by slot
+    std::vector<ResultValue> results;  // in Program::results order
+    std::optional<Day> baseline_day;
+    // Trace (only when requested): the value each instruction left on the stack.
+    std::vector<std::pair<std::uint32_t, Value>> trace;
+};
+
+// Per-thread scratch space reused across patients.
+class EvalContext {
+public:
+    bool trace = false;
+    // Scratch reused by every instruction (their capacity survives across patients).
+    struct Scratch {
+        TruthSeries series;
+        std::vector<const TruthSeries*> inputs;
+        std::vector<Truth> flags;
+        std::vector<Day> cuts;
+        std::vector<DateVal> floors;
+    };
+private:
+    friend Evaluation& evaluate(const Program&, const Timeline&, std::optional<Day>, EvalContext&);
+    std::vector<Value> stack_;
+    std::size_t top_ = 0;
+    Evaluation eval_;
+    Scratch scratch_;
+};
+
+// Evaluates `p` for one patient as of `as_of` (default: the last dated record).
+// The returned reference lives in `ctx` until its next evaluate().
+Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_of, EvalContext& ctx);
+
+}  // namespace crit
