@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "lang/ast.hpp"
 #include "lang/driver.hpp"
 #include "cli/explain.hpp"
 #include "lang/format.hpp"
@@ -63,15 +64,15 @@ int cmd_disasm(const std::string& file, const std::string& bindings, bool opcode
 
 // The run's closing summary on stderr: patients, records, and every rejection by reason.
 void summarize(std::size_t patients, std::size_t records, const std::vector<Rejection>& rejections) {
-    std::size_t unbound = std::count_if(rejections.begin(), rejections.end(), is_unbound_code);
+    std::size_t unbound = std::count_if(rejections.begin(), rejections.end(), [](const Rejection& r) { return is_skip(r); });
     std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
                              patients, records, rejections.size() - unbound, unbound);
-    std::map<std::string, int> by_reason;
-    for (const auto& r : rejections) ++by_reason[r.reason];
+    std::map<std::string, int> by_reason;  // by name: the summary lists reasons alphabetically
+    for (const auto& r : rejections) ++by_reason[reject_reason_name(r.reason)];
     for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
     for (const auto& r : rejections) {
-        if (is_unbound_code(r)) continue;  // counted above; listed in --rejects
-        std::cerr << fmt::format("  {}:{}: {}: {}{}\n", r.origin.file, r.origin.line, r.reason, r.detail,
+        if (is_skip(r)) continue;  // counted above; listed in --rejects
+        std::cerr << fmt::format("  {}:{}: {}: {}{}\n", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail,
                                  r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")");
     }
 }
@@ -85,7 +86,7 @@ bool write_rejects(const std::string& path, const std::vector<Rejection>& reject
     }
     for (const auto& r : rejects) {
         nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
-                                 {"patient", r.patient_id}, {"reason", r.reason}, {"detail", r.detail}};
+                                 {"patient", r.patient_id}, {"reason", reject_reason_name(r.reason)}, {"detail", r.detail}};
         std::fputs((j.dump() + "\n").c_str(), f);
     }
     return std::fclose(f) == 0;
@@ -156,7 +157,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     }
     if (!rejects_path.empty() && !write_rejects(rejects_path, rejections)) return 2;
     if (data_diags.has_errors()) return 2;
-    if (strict && std::any_of(rejections.begin(), rejections.end(), [](const Rejection& r) { return !is_unbound_code(r); }))
+    if (strict && std::any_of(rejections.begin(), rejections.end(), [](const Rejection& r) { return !is_skip(r); }))
         return 2;
     return 0;
 }
@@ -180,8 +181,8 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
     }, rejections, data_diags);
     print_diags(data_diags);
     for (const auto& r : rejections)
-        if (r.patient_id == patient && !is_unbound_code(r))
-            std::cerr << fmt::format("note: {}:{}: record not used: {}: {}\n", r.origin.file, r.origin.line, r.reason, r.detail);
+        if (r.patient_id == patient && !is_skip(r))
+            std::cerr << fmt::format("note: {}:{}: record not used: {}: {}\n", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail);
     if (found) return 0;
     std::cerr << fmt::format("crit: no patient `{}` in the data\n", patient);
     return 2;

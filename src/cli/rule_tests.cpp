@@ -34,7 +34,7 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const std
     else fails.push_back("the case has no `timeline` (or `patient`)");
     if (t.patient_id.empty()) t.patient_id = c["name"] ? c["name"].as<std::string>() : "case";
     for (const auto& r : rejects)
-        fails.push_back(fmt::format("{}:{}: record rejected ({}): {}", r.origin.file, r.origin.line, r.reason, r.detail));
+        fails.push_back(fmt::format("{}:{}: record rejected ({}): {}", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail));
     std::optional<Day> at;
     if (c["at"]) {
         at = parse_day(c["at"].as<std::string>());

@@ -227,6 +227,28 @@ void Bindings::index() {
         for (const auto& c : phases[i].codes) phase_by_code_.emplace(code_key(c.system, c.code), i);
 }
 
+std::optional<Site> site_of(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    std::string l(s);
+    for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (l == "any") return Site::Any;
+    if (l == "blood" || l == "peripheral-blood") return Site::Blood;
+    if (l == "marrow" || l == "bone-marrow") return Site::Marrow;
+    if (l == "csf") return Site::Csf;
+    return std::nullopt;
+}
+
+const char* site_name(Site s) {
+    switch (s) {
+        case Site::Any: return "any";
+        case Site::Blood: return "blood";
+        case Site::Marrow: return "marrow";
+        case Site::Csf: return "csf";
+    }
+    return "any";
+}
+
 // ---------------------------------------------------------------------------
 // Loading
 
@@ -240,16 +262,6 @@ bool is_identifier(const std::string& s) {
     });
 }
 
-const char* site_name(Site s) {
-    switch (s) {
-        case Site::Any: return "any";
-        case Site::Blood: return "blood";
-        case Site::Marrow: return "marrow";
-        case Site::Csf: return "csf";
-    }
-    return "any";
-}
-
 // A diagnosis name: a plain word ("CLL", "B-ALL"), as messages and procedure classes write it.
 bool is_label(const std::string& s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -259,15 +271,6 @@ bool is_label(const std::string& s) {
 
 // The key of a procedure's `classes:` map for a diagnosis it does not list.
 constexpr const char* kDefaultDiagnosis = "default";
-
-std::optional<Site> parse_site(const std::string& s) {
-    std::string l = lower(s);
-    if (l == "any") return Site::Any;
-    if (l == "blood" || l == "peripheral-blood") return Site::Blood;
-    if (l == "marrow" || l == "bone-marrow") return Site::Marrow;
-    if (l == "csf") return Site::Csf;
-    return std::nullopt;
-}
 
 class Loader {
 public:
@@ -300,7 +303,7 @@ public:
             if (key == "name" || key == "version" || key == "description") continue;  // metadata
             if (key == "unsited") {
                 auto s = scalar(kv.second, "`unsited`");
-                auto site = s ? parse_site(*s) : std::nullopt;
+                auto site = s ? site_of(*s) : std::nullopt;
                 if (site) b_.unsited = *site;
                 else if (s) error(kv.second, fmt::format("unknown site `{}` (blood, marrow, csf or any)", *s));
                 continue;
@@ -434,7 +437,7 @@ private:
                 if (!site_out) {
                     error(c["site"], "only concept codes can be restricted to a site");
                 } else if (auto s = scalar(c["site"], "`site`")) {
-                    auto site = parse_site(*s);
+                    auto site = site_of(*s);
                     if (!site) {
                         error(c["site"], fmt::format("unknown site `{}` (blood, marrow, csf or any)", *s));
                     } else if (*site_out && **site_out != *site) {
@@ -553,7 +556,7 @@ private:
             std::optional<Site> site;
             if (v["site"]) {
                 if (auto s = scalar(v["site"], "`site`")) {
-                    site = parse_site(*s);
+                    site = site_of(*s);
                     if (!site) error(v["site"], fmt::format("unknown site `{}` (blood, marrow, csf or any)", *s));
                 }
             }

@@ -22,6 +22,10 @@ enum class ValueKind : std::uint8_t { Quantity, Boolean, Coded };
 
 // Where a specimen came from (FHIR bodySite / the concept's own specimen).
 enum class Site : std::uint8_t { Any, Blood, Marrow, Csf };
+// blood / marrow / csf / any (also peripheral-blood, bone-marrow; any case): the one
+// reading of a site as bindings and data write it.
+std::optional<Site> site_of(std::string_view s);
+const char* site_name(Site s);
 
 struct Code {
     std::string system;  // e.g. "http://loinc.org"

@@ -69,12 +69,4 @@ private:
     std::vector<std::uint32_t> concept_start_;  // concept_start_[c]..concept_start_[c+1]
 };
 
-// A record a loader could not use: reported and counted, never silently dropped.
-struct Rejection {
-    Origin origin;
-    std::string patient_id;
-    std::string reason;          // stable short reason, e.g. "unknown-unit"
-    std::string detail;          // human message
-};
-
 }  // namespace crit

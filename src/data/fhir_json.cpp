@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "data/load_data.hpp"
+#include "data/records.hpp"
 
 namespace crit::fhir {
 

@@ -174,16 +174,16 @@ bool Reader::is_record_type(std::string_view t) {
 }
 
 void Reader::reject(const Place& at, const JNode* n, std::string_view sub, const std::string& patient,
-                    std::string reason, std::string detail) {
+                    RejectReason reason, std::string detail) {
     rejects_.push_back(
-        Rejection{Origin{at.file, at.line_of(n), at.path(sub)}, patient, std::move(reason), std::move(detail)});
+        Rejection{Origin{at.file, at.line_of(n), at.path(sub)}, patient, reason, std::move(detail)});
 }
 
 std::optional<Day> Reader::birth_date(const JNode& r, const Place& at, const std::string& patient) {
     const JNode* n = r.get("birthDate");
     if (!n) return std::nullopt;
     if (auto d = day_of(n)) return d;
-    reject(at, n, "birthDate", patient, "bad-date", fmt::format("birthDate {} is not a date", shown(n)));
+    reject(at, n, "birthDate", patient, RejectReason::BadDate, fmt::format("birthDate {} is not a date", shown(n)));
     return std::nullopt;
 }
 
@@ -235,7 +235,7 @@ std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, 
             w.start_path = key;
             w.start = day_of(n);
             if (!w.start) {
-                reject(at, n, key, patient, "bad-date",
+                reject(at, n, key, patient, RejectReason::BadDate,
                        fmt::format("{} {} is not a FHIR date or dateTime", key, shown(n)));
                 return std::nullopt;
             }
@@ -247,7 +247,7 @@ std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, 
     if (!p) return w;
     w.present = true;
     if (p->kind != JNode::Kind::Object) {
-        reject(at, p, key, patient, "bad-date", fmt::format("{} must be an object with start and end", key));
+        reject(at, p, key, patient, RejectReason::BadDate, fmt::format("{} must be an object with start and end", key));
         return std::nullopt;
     }
     w.start_path = key + ".start";
@@ -259,13 +259,13 @@ std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, 
         if (!node) continue;
         *out = day_of(node);
         if (!*out) {
-            reject(at, node, *path, patient, "bad-date",
+            reject(at, node, *path, patient, RejectReason::BadDate,
                    fmt::format("{} {} is not a FHIR date or dateTime", *path, shown(node)));
             return std::nullopt;
         }
     }
     if (!w.start) {
-        reject(at, p, key, patient, "bad-date", fmt::format("{} has no start", key));
+        reject(at, p, key, patient, RejectReason::BadDate, fmt::format("{} has no start", key));
         return std::nullopt;
     }
     return w;
@@ -277,13 +277,13 @@ bool Reader::status_ok(const JNode& r, const Place& at, const std::string& patie
     std::string list;
     for (auto c : counted) list += fmt::format("{}{}", list.empty() ? "" : ", ", c);
     if (!s || !s->str()) {
-        reject(at, s ? s : &r, "status", patient, "status",
+        reject(at, s ? s : &r, "status", patient, RejectReason::Status,
                fmt::format("the {} has no status; only {} count", type, list));
         return false;
     }
     for (auto c : counted)
         if (s->text == c) return true;
-    reject(at, s, "status", patient, "status",
+    reject(at, s, "status", patient, RejectReason::Status,
            fmt::format("{} with status `{}` is not counted (only {})", type, s->text, list));
     return false;
 }
@@ -293,7 +293,7 @@ void Reader::condition(const JNode& r, const Place& at, PatientAcc& acc) {
     const std::string& pid = acc.t.patient_id;
     for (const auto& c : codings(r.get("verificationStatus")))
         if (c.code == "entered-in-error" || c.code == "refuted") {
-            reject(at, r.get("verificationStatus"), "verificationStatus", pid, "status",
+            reject(at, r.get("verificationStatus"), "verificationStatus", pid, RejectReason::Status,
                    fmt::format("a Condition whose verificationStatus is `{}` is not counted", c.code));
             return;
         }
@@ -305,7 +305,7 @@ void Reader::condition(const JNode& r, const Place& at, PatientAcc& acc) {
             break;
         }
     if (disease.empty()) {
-        reject(at, code ? code : &r, "code", pid, kUnboundCode,
+        reject(at, code ? code : &r, "code", pid, RejectReason::UnboundCode,
                fmt::format("Condition {} is not a diagnosis crit reads ({})", describe(code), diagnoses_read()));
         return;
     }
@@ -318,7 +318,7 @@ void Reader::condition(const JNode& r, const Place& at, PatientAcc& acc) {
     } else if (acc.disease == disease) {
         if (w->start && (!acc.t.diagnosis_date || *w->start < *acc.t.diagnosis_date)) acc.t.diagnosis_date = w->start;
     } else {
-        reject(at, code, "code", pid, "conflicting-diagnosis",
+        reject(at, code, "code", pid, RejectReason::ConflictingDiagnosis,
                fmt::format("the patient already has a {} diagnosis; this Condition says {}", acc.disease, disease));
     }
 }
@@ -330,7 +330,7 @@ void Reader::observation(const JNode& r, const Place& at, PatientAcc& acc) {
     const JNode* code = r.get("code");
     auto codes = codings(code);
     if (codes.empty()) {
-        reject(at, code ? code : &r, "code", pid, "bad-record", "the Observation has no code.coding");
+        reject(at, code ? code : &r, "code", pid, RejectReason::BadRecord, "the Observation has no code.coding");
         return;
     }
     const JNode* site_node = r.get("bodySite");
@@ -351,34 +351,34 @@ void Reader::observation(const JNode& r, const Place& at, PatientAcc& acc) {
                 if (auto o = b_.concept_by_code(std::string(c.system), std::string(c.code), s);
                     o && b_.concepts[*o].site == s)
                     per_site += fmt::format("{}{} ({})", per_site.empty() ? "" : ", ", b_.concepts[*o].name,
-                                            facts::site_name(s));
+                                            site_name(s));
         if (!per_site.empty()) {
             if (site == Site::Any)
-                reject(at, code, "bodySite", pid, "missing-site",
+                reject(at, code, "bodySite", pid, RejectReason::MissingSite,
                        fmt::format("{} names a different concept per specimen: {}; the Observation needs a "
                                    "bodySite (SNOMED 14016003 bone marrow, 87612001 blood)",
                                    describe(code), per_site));
             else
-                reject(at, site_node, "bodySite", pid, "site-mismatch",
+                reject(at, site_node, "bodySite", pid, RejectReason::SiteMismatch,
                        fmt::format("{} is read for {}, not for bodySite {}", describe(code), per_site,
-                                   facts::site_name(site)));
+                                   site_name(site)));
             return;
         }
-        reject(at, code, "code", pid, kUnboundCode,
+        reject(at, code, "code", pid, RejectReason::UnboundCode,
                fmt::format("no binding knows Observation code {}", describe(code)));
         return;
     }
     const Concept& c = b_.concepts[*id];
     if (site != Site::Any && c.site != Site::Any && site != c.site) {
-        reject(at, site_node, "bodySite", pid, "site-mismatch",
+        reject(at, site_node, "bodySite", pid, RejectReason::SiteMismatch,
                fmt::format("{} ({}) is measured in {}, but bodySite says {}", c.name, describe(code),
-                           facts::site_name(c.site), facts::site_name(site)));
+                           site_name(c.site), site_name(site)));
         return;
     }
     auto w = when(r, "effective", at, pid);
     if (!w) return;
     if (!w->present) {
-        reject(at, &r, "effectiveDateTime", pid, "bad-date",
+        reject(at, &r, "effectiveDateTime", pid, RejectReason::BadDate,
                "the Observation has no effectiveDateTime, effectivePeriod or effectiveInstant");
         return;
     }
@@ -398,16 +398,16 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
                                      const JNode*& where) {
     where = &q;
     sub.clear();
-    if (q.kind != JNode::Kind::Object) return Fail{"bad-value", "a Quantity is an object {value, unit, system, code}"};
+    if (q.kind != JNode::Kind::Object) return Fail{RejectReason::BadValue, "a Quantity is an object {value, unit, system, code}"};
     const JNode* v = q.get("value");
     if (!v) {
         sub = "value";
-        return Fail{"missing-value", fmt::format("the Quantity for {} has no value", c.name)};
+        return Fail{RejectReason::MissingValue, fmt::format("the Quantity for {} has no value", c.name)};
     }
     if (v->kind != JNode::Kind::Number) {
         sub = "value";
         where = v;
-        return Fail{"bad-value", fmt::format("Quantity.value must be a number, not {}", shown(v))};
+        return Fail{RejectReason::BadValue, fmt::format("Quantity.value must be a number, not {}", shown(v))};
     }
     out.value = v->number;
     if (const JNode* cmp = q.get("comparator")) {
@@ -415,7 +415,7 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
         if (!parsed || *parsed == Comparator::Eq) {
             sub = "comparator";
             where = cmp;
-            return Fail{"bad-value", fmt::format("comparator {} is not one of < <= > >=", shown(cmp))};
+            return Fail{RejectReason::BadValue, fmt::format("comparator {} is not one of < <= > >=", shown(cmp))};
         }
         out.cmp = *parsed;
         out.has_cmp = true;
@@ -449,18 +449,18 @@ bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place
         }
     if (!v) {
         const JNode* dar = r.get("dataAbsentReason");
-        reject(at, dar ? dar : &r, dar ? "dataAbsentReason" : "value[x]", pid, "missing-value",
+        reject(at, dar ? dar : &r, dar ? "dataAbsentReason" : "value[x]", pid, RejectReason::MissingValue,
                dar ? fmt::format("{} has no value (dataAbsentReason: {})", c.name, describe(dar))
                    : fmt::format("the Observation of {} has no value[x]", c.name));
         return false;
     }
     auto fail = [&](std::string sub, Fail f, const JNode* where = nullptr) {
-        reject(at, where ? where : v, sub.empty() ? key : key + "." + sub, pid, std::move(f.reason),
+        reject(at, where ? where : v, sub.empty() ? key : key + "." + sub, pid, f.reason,
                std::move(f.detail));
         return false;
     };
     auto wrong = [&](const char* kinds) {
-        return fail("", Fail{"bad-value", fmt::format("{} is {}; {} cannot give it", c.name, kinds, key)});
+        return fail("", Fail{RejectReason::BadValue, fmt::format("{} is {}; {} cannot give it", c.name, kinds, key)});
     };
     switch (c.kind) {
         case ValueKind::Quantity: {
@@ -472,7 +472,7 @@ bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place
             } else if (key == "valueString" && v->str()) {
                 auto t = facts::parse_qty_text(v->text);
                 if (!t)
-                    return fail("", Fail{"bad-value",
+                    return fail("", Fail{RejectReason::BadValue,
                                          fmt::format("`{}` is not a number with a unit, for {}", v->text, c.name)});
                 q.value = t->value;
                 q.cmp = t->cmp;
@@ -502,7 +502,7 @@ bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place
                 return wrong("a yes/no finding (valueBoolean)");
             }
             if (!b)
-                return fail("", Fail{"bad-value", fmt::format("{} is true or false, not {}", c.name,
+                return fail("", Fail{RejectReason::BadValue, fmt::format("{} is true or false, not {}", c.name,
                                                               key == "valueCodeableConcept" ? describe(v) : shown(v))});
             o.value = o.original_value = *b ? 1 : 0;
             return true;
@@ -519,7 +519,7 @@ bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place
                 return wrong("coded (valueCodeableConcept)");
             }
             if (!i)
-                return fail("", Fail{"bad-value", fmt::format("{} is one of {}, not {}", c.name, facts::value_list(c),
+                return fail("", Fail{RejectReason::BadValue, fmt::format("{} is one of {}, not {}", c.name, facts::value_list(c),
                                                               key == "valueCodeableConcept" ? describe(v) : shown(v))});
             o.value = o.original_value = static_cast<double>(*i);
             return true;
@@ -538,21 +538,21 @@ bool Reader::detection_limit(const JNode& r, const Concept& c, Observation& o, c
         if (!is_detection_limit(comp.get("code"))) continue;
         std::string path = fmt::format("component[{}]", i);
         if (c.kind != ValueKind::Quantity) {
-            reject(at, &comp, path, pid, "bad-value",
+            reject(at, &comp, path, pid, RejectReason::BadValue,
                    fmt::format("{} is not a quantity and takes no detection limit", c.name));
             return false;
         }
         const JNode* vq = comp.get("valueQuantity");
         if (!vq) {
-            reject(at, &comp, path, pid, "missing-value", "the detection-limit component has no valueQuantity");
+            reject(at, &comp, path, pid, RejectReason::MissingValue, "the detection-limit component has no valueQuantity");
             return false;
         }
         Qty q;
         std::string sub;
         const JNode* where = nullptr;
         auto f = quantity(*vq, c, q, sub, where);
-        if (!f && q.has_cmp) f = Fail{"bad-value", "a detection limit takes no comparator"}, sub = "comparator";
-        if (!f && q.canon < 0) f = Fail{"bad-value", "a detection limit must not be negative"}, sub = "value";
+        if (!f && q.has_cmp) f = Fail{RejectReason::BadValue, "a detection limit takes no comparator"}, sub = "comparator";
+        if (!f && q.canon < 0) f = Fail{RejectReason::BadValue, "a detection limit must not be negative"}, sub = "value";
         if (f) {
             reject(at, where ? where : vq, path + ".valueQuantity" + (sub.empty() ? "" : "." + sub), pid, f->reason,
                    "detection limit: " + f->detail);
@@ -570,14 +570,14 @@ bool Reader::course(const JNode& r, std::string_view base, const JNode* status, 
     auto w = when(r, base, at, pid);
     if (!w) return false;
     if (!w->present) {
-        reject(at, &r, std::string(base) + "Period", pid, "bad-date", fmt::format("no {0}Period or {0}DateTime", base));
+        reject(at, &r, std::string(base) + "Period", pid, RejectReason::BadDate, fmt::format("no {0}Period or {0}DateTime", base));
         return false;
     }
     t.start = *w->start;
     if (w->single) t.end = t.start;
     else if (w->end) {
         if (*w->end < t.start) {
-            reject(at, w->end_node, w->end_path, pid, "bad-period",
+            reject(at, w->end_node, w->end_path, pid, RejectReason::BadPeriod,
                    fmt::format("{} ends ({}) before it starts ({})", t.drug, format_day(*w->end), format_day(t.start)));
             return false;
         }
@@ -621,7 +621,7 @@ bool Reader::phase(const JNode& r, bool procedure, const Place& at, const std::s
     if (found.size() > 1) {
         std::string names;
         for (auto p : found) names += fmt::format("{}{}", names.empty() ? "" : ", ", b_.phases[p].name);
-        reject(at, category ? category : r.get("code"), category ? "category" : "code", pid, "conflicting-phase",
+        reject(at, category ? category : r.get("code"), category ? "category" : "code", pid, RejectReason::ConflictingPhase,
                fmt::format("{} names more than one phase of therapy ({}); crit does not guess which",
                            procedure ? "the Procedure" : "the MedicationAdministration", names));
         return false;
@@ -645,7 +645,7 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
         const std::string* s = str_at(ref, "reference");
         auto it = s ? meds_.find(*s) : meds_.end();
         if (it == meds_.end()) {
-            reject(at, ref, sub, pid, "bad-record",
+            reject(at, ref, sub, pid, RejectReason::BadRecord,
                    fmt::format("medicationReference {} is not a Medication in the data", s ? *s : "(none)"));
             return;
         }
@@ -654,7 +654,7 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
             shown_codes += fmt::format("{}{} {}", shown_codes.empty() ? "" : ", ", system_name(c.system), c.code);
         med = ref;
     } else {
-        reject(at, &r, sub, pid, "bad-record", "the MedicationAdministration names no medication");
+        reject(at, &r, sub, pid, RejectReason::BadRecord, "the MedicationAdministration names no medication");
         return;
     }
     std::optional<std::size_t> drug;
@@ -669,7 +669,7 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
         if (named.size() == 1) drug = named.front();
     }
     if (!drug) {
-        reject(at, med, sub, pid, kUnboundCode,
+        reject(at, med, sub, pid, RejectReason::UnboundCode,
                fmt::format("no binding knows medication {}", shown_codes.empty() ? "(no code)" : shown_codes));
         return;
     }
@@ -695,7 +695,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
             break;
         }
     if (!bound) {
-        reject(at, code ? code : &r, "code", pid, kUnboundCode,
+        reject(at, code ? code : &r, "code", pid, RejectReason::UnboundCode,
                fmt::format("Procedure {} is not a therapy in the bindings", describe(code)));
         return;
     }

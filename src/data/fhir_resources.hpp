@@ -14,7 +14,7 @@
 
 #include "core/bindings.hpp"
 #include "data/fhir_json.hpp"
-#include "data/load_data.hpp"
+#include "data/records.hpp"
 #include "core/timeline.hpp"
 
 namespace crit::fhir {
@@ -56,7 +56,7 @@ public:
     static bool is_record_type(std::string_view t);
 
     // Records a rejection of field `sub` (at node `n`) of the resource at `at`.
-    void reject(const Place& at, const JNode* n, std::string_view sub, const std::string& patient, std::string reason,
+    void reject(const Place& at, const JNode* n, std::string_view sub, const std::string& patient, RejectReason reason,
                 std::string detail);
 
     // Patient.birthDate; a bad one is rejected (the patient is kept).

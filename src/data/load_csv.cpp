@@ -181,12 +181,12 @@ private:
         return col_[c] < 0 ? std::string() : std::string(facts::trim(r.fields[static_cast<std::size_t>(col_[c])]));
     }
 
-    void reject(const Row& r, Col c, const std::string& patient, std::string reason, std::string detail) {
-        rejects_.push_back(Rejection{Origin{file_, r.line, c == NCols ? "" : kColNames[c]}, patient, std::move(reason),
+    void reject(const Row& r, Col c, const std::string& patient, RejectReason reason, std::string detail) {
+        rejects_.push_back(Rejection{Origin{file_, r.line, c == NCols ? "" : kColNames[c]}, patient, reason,
                                      std::move(detail)});
     }
     void reject(const Row& r, Col c, const std::string& patient, Fail f) {
-        reject(r, c, patient, std::move(f.reason), std::move(f.detail));
+        reject(r, c, patient, f.reason, std::move(f.detail));
     }
 
     Timeline& patient(const std::string& id) {
@@ -200,17 +200,17 @@ private:
 
     void row(const Row& r) {
         if (!r.error.empty()) {
-            reject(r, NCols, "", "bad-record", r.error);
+            reject(r, NCols, "", RejectReason::BadRecord, r.error);
             return;
         }
         if (r.fields.size() != width_) {
-            reject(r, NCols, "", "bad-record",
+            reject(r, NCols, "", RejectReason::BadRecord,
                    fmt::format("the row has {} fields, the header {}", r.fields.size(), width_));
             return;
         }
         std::string pid = get(r, PatientId);
         if (pid.empty()) {
-            reject(r, PatientId, "", "bad-record", "the row has no patient_id");
+            reject(r, PatientId, "", RejectReason::BadRecord, "the row has no patient_id");
             return;
         }
         Timeline& t = patient(pid);
@@ -218,7 +218,7 @@ private:
         std::string key = facts::lower(concept_name);
         if (key != "treatment")
             if (std::string ph = get(r, PhaseCol); !ph.empty())
-                reject(r, PhaseCol, t.patient_id, "bad-value",
+                reject(r, PhaseCol, t.patient_id, RejectReason::BadValue,
                        fmt::format("`phase` is the phase of a treatment, but this is a {} row",
                                    concept_name.empty() ? "result" : concept_name));
         if (key == "birth_date") birth(r, t);
@@ -229,12 +229,12 @@ private:
 
     void birth(const Row& r, Timeline& t) {
         if (!get(r, Value).empty()) {
-            reject(r, Value, t.patient_id, "bad-value", "a birth_date row gives the date in `time`; `value` is empty");
+            reject(r, Value, t.patient_id, RejectReason::BadValue, "a birth_date row gives the date in `time`; `value` is empty");
             return;
         }
         auto d = parse_day(get(r, Time));
         if (!d) {
-            reject(r, Time, t.patient_id, "bad-date", fmt::format("birth date `{}` is not a date", get(r, Time)));
+            reject(r, Time, t.patient_id, RejectReason::BadDate, fmt::format("birth date `{}` is not a date", get(r, Time)));
             return;
         }
         t.birth_date = d;
@@ -244,14 +244,14 @@ private:
         std::string code = get(r, Value);
         if (code.empty()) code = get(r, CodeCol);
         if (code.empty()) {
-            reject(r, Value, t.patient_id, "missing-value", "a diagnosis row gives the diagnosis code in `value`");
+            reject(r, Value, t.patient_id, RejectReason::MissingValue, "a diagnosis row gives the diagnosis code in `value`");
             return;
         }
         std::optional<Day> day;
         if (std::string time = get(r, Time); !time.empty()) {
             day = parse_day(time);
             if (!day) {
-                reject(r, Time, t.patient_id, "bad-date", fmt::format("diagnosis date `{}` is not a date", time));
+                reject(r, Time, t.patient_id, RejectReason::BadDate, fmt::format("diagnosis date `{}` is not a date", time));
                 return;
             }
         }
@@ -261,7 +261,7 @@ private:
         } else if (facts::lower(t.diagnosis) == facts::lower(code)) {
             if (day && (!t.diagnosis_date || *day < *t.diagnosis_date)) t.diagnosis_date = day;
         } else {
-            reject(r, Value, t.patient_id, "conflicting-diagnosis",
+            reject(r, Value, t.patient_id, RejectReason::ConflictingDiagnosis,
                    fmt::format("the patient already has diagnosis {}; this row says {}", t.diagnosis, code));
         }
     }
@@ -272,19 +272,19 @@ private:
         if (!code.empty()) {
             auto d = b_.drug_by_code(system, code);
             if (!d) {
-                reject(r, CodeCol, t.patient_id, kUnboundCode,
+                reject(r, CodeCol, t.patient_id, RejectReason::UnboundCode,
                        fmt::format("no binding knows drug code {} {}", system.empty() ? "(no system)" : system, code));
                 return;
             }
             if (!name.empty() && facts::lower(name) != facts::lower(b_.drugs[*d].name)) {
-                reject(r, Value, t.patient_id, "bad-value",
+                reject(r, Value, t.patient_id, RejectReason::BadValue,
                        fmt::format("treatment `{}`, but code {} is {}", name, code, b_.drugs[*d].name));
                 return;
             }
             tr.drug = b_.drugs[*d].name;
             tr.classes = b_.drugs[*d].classes;
         } else if (name.empty()) {
-            reject(r, Value, t.patient_id, "missing-value", "a treatment row names a drug or regimen in `value`");
+            reject(r, Value, t.patient_id, RejectReason::MissingValue, "a treatment row names a drug or regimen in `value`");
             return;
         } else if (auto d = b_.drug_by_name(name)) {
             tr.drug = b_.drugs[*d].name;
@@ -300,7 +300,7 @@ private:
         }
         auto start = parse_day(start_text);
         if (!start) {
-            reject(r, Time, t.patient_id, "bad-date",
+            reject(r, Time, t.patient_id, RejectReason::BadDate,
                    fmt::format("`{}` is not a date, or a period start/end (YYYY-MM-DD/YYYY-MM-DD)", time));
             return;
         }
@@ -308,11 +308,11 @@ private:
         if (!end_text.empty()) {
             auto end = parse_day(end_text);
             if (!end) {
-                reject(r, Time, t.patient_id, "bad-date", fmt::format("the end of `{}` is not a date", time));
+                reject(r, Time, t.patient_id, RejectReason::BadDate, fmt::format("the end of `{}` is not a date", time));
                 return;
             }
             if (*end < *start) {
-                reject(r, Time, t.patient_id, "bad-period",
+                reject(r, Time, t.patient_id, RejectReason::BadPeriod,
                        fmt::format("treatment {} ends ({}) before it starts ({})", tr.drug, format_day(*end),
                                    format_day(*start)));
                 return;
@@ -333,9 +333,9 @@ private:
         std::string system = get(r, CodeSystem), code = get(r, CodeCol);
         std::optional<Site> site;
         if (std::string s = get(r, SiteCol); !s.empty()) {
-            site = facts::site_of(s);
+            site = site_of(s);
             if (!site) {
-                reject(r, SiteCol, pid, "bad-value", fmt::format("unknown site `{}` (blood, marrow or csf)", s));
+                reject(r, SiteCol, pid, RejectReason::BadValue, fmt::format("unknown site `{}` (blood, marrow or csf)", s));
                 return;
             }
         }
@@ -344,7 +344,7 @@ private:
             id = b_.concept_by_name(name);
             if (!id) {
                 std::string hint = closest_name(name, b_.concept_names());
-                reject(r, ConceptCol, pid, "unknown-concept",
+                reject(r, ConceptCol, pid, RejectReason::UnknownConcept,
                        fmt::format("`{}` is not a concept in the bindings{}", name,
                                    hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint)));
                 return;
@@ -354,7 +354,7 @@ private:
                 if (by_code && b_.concepts[*by_code].measure_of == id) {
                     id = by_code;  // the code of another measure of the named concept (LOINC 736-9 of lymphocytes)
                 } else if (by_code != id) {
-                    reject(r, CodeCol, pid, "bad-value",
+                    reject(r, CodeCol, pid, RejectReason::BadValue,
                            fmt::format("concept `{}`, but code {} {} is {}", name, system, code,
                                        by_code ? "`" + b_.concepts[*by_code].name + "`" : "not a code of it"));
                     return;
@@ -375,23 +375,23 @@ private:
                 for (Site s : {Site::Blood, Site::Marrow, Site::Csf})
                     if (auto o = b_.concept_by_code(system, code, s); o && b_.concepts[*o].site == s) per_site = true;
                 if (per_site)
-                    reject(r, site ? SiteCol : CodeCol, pid, site ? "site-mismatch" : "missing-site",
+                    reject(r, site ? SiteCol : CodeCol, pid, site ? RejectReason::SiteMismatch : RejectReason::MissingSite,
                            fmt::format("code {} {} names a different concept per specimen; {}", system, code,
                                        site ? "none for this site" : "give the `site` column (blood or marrow)"));
                 else
-                    reject(r, CodeCol, pid, kUnboundCode,
+                    reject(r, CodeCol, pid, RejectReason::UnboundCode,
                            fmt::format("no binding knows code {} {}", system.empty() ? "(no system)" : system, code));
                 return;
             }
         } else {
-            reject(r, ConceptCol, pid, "bad-record", "the row names no concept and no code");
+            reject(r, ConceptCol, pid, RejectReason::BadRecord, "the row names no concept and no code");
             return;
         }
         const Concept& c = b_.concepts[*id];
         std::string time = get(r, Time);
         auto day = parse_day(time);
         if (!day) {
-            reject(r, Time, pid, "bad-date", fmt::format("`{}` is not a date (YYYY-MM-DD)", time));
+            reject(r, Time, pid, RejectReason::BadDate, fmt::format("`{}` is not a date (YYYY-MM-DD)", time));
             return;
         }
         Observation o;
@@ -400,14 +400,14 @@ private:
         o.kind = c.kind;
         o.site = site.value_or(c.site);
         if (c.site != Site::Any && o.site != Site::Any && o.site != c.site) {
-            reject(r, SiteCol, pid, "site-mismatch",
-                   fmt::format("{} is measured in {}, but the site column says {}", c.name, facts::site_name(c.site),
-                               facts::site_name(o.site)));
+            reject(r, SiteCol, pid, RejectReason::SiteMismatch,
+                   fmt::format("{} is measured in {}, but the site column says {}", c.name, site_name(c.site),
+                               site_name(o.site)));
             return;
         }
         std::string value = get(r, Value);
         if (value.empty()) {
-            reject(r, Value, pid, "missing-value", fmt::format("{} has no value", c.name));
+            reject(r, Value, pid, RejectReason::MissingValue, fmt::format("{} has no value", c.name));
             return;
         }
         Col at = Value;
@@ -422,19 +422,19 @@ private:
                     if (!get(r, k).empty()) {
                         at = k;
                         fail =
-                            Fail{"bad-value", fmt::format("{} is {} and takes no {}", c.name,
+                            Fail{RejectReason::BadValue, fmt::format("{} is {} and takes no {}", c.name,
                                                           c.kind == ValueKind::Boolean ? "a yes/no finding" : "coded",
                                                           kColNames[k])};
                     }
                 if (fail) break;
                 if (c.kind == ValueKind::Boolean) {
                     auto b = facts::boolean_of(value);
-                    if (!b) fail = Fail{"bad-value", fmt::format("{} is true or false, not `{}`", c.name, value)};
+                    if (!b) fail = Fail{RejectReason::BadValue, fmt::format("{} is true or false, not `{}`", c.name, value)};
                     else o.value = o.original_value = *b ? 1 : 0;
                 } else {
                     auto i = facts::coded_index(c, value);
                     if (!i)
-                        fail = Fail{"bad-value",
+                        fail = Fail{RejectReason::BadValue,
                                     fmt::format("{} is one of {}, not `{}`", c.name, facts::value_list(c), value)};
                     else o.value = o.original_value = static_cast<double>(*i);
                 }
@@ -451,20 +451,20 @@ private:
 
     std::optional<Fail> quantity(const Row& r, const Concept& c, const std::string& value, Observation& o, Col& at) {
         auto q = facts::parse_qty_text(value);
-        if (!q) return Fail{"bad-value", fmt::format("`{}` is not a number, for {}", value, c.name)};
+        if (!q) return Fail{RejectReason::BadValue, fmt::format("`{}` is not a number, for {}", value, c.name)};
         if (std::string unit = get(r, UnitCol); !unit.empty()) {
             if (!q->unit.empty() && q->unit != unit) {
                 at = UnitCol;
-                return Fail{"bad-value", fmt::format("the value gives unit `{}` but `unit` says `{}`", q->unit, unit)};
+                return Fail{RejectReason::BadValue, fmt::format("the value gives unit `{}` but `unit` says `{}`", q->unit, unit)};
             }
             q->unit = unit;
         }
         if (std::string cmp = get(r, CmpCol); !cmp.empty()) {
             at = CmpCol;
             auto parsed = facts::comparator_of(cmp);
-            if (!parsed) return Fail{"bad-value", fmt::format("comparator `{}` is not one of < <= > >= =", cmp)};
+            if (!parsed) return Fail{RejectReason::BadValue, fmt::format("comparator `{}` is not one of < <= > >= =", cmp)};
             if (q->has_cmp && *parsed != q->cmp)
-                return Fail{"bad-value", "the value's comparator and the comparator column disagree"};
+                return Fail{RejectReason::BadValue, "the value's comparator and the comparator column disagree"};
             q->cmp = *parsed;
             at = Value;
         }
@@ -481,14 +481,14 @@ private:
             at = LimitCol;
             auto lim = facts::parse_qty_text(dl);
             if (!lim || lim->has_cmp)
-                return Fail{"bad-value", fmt::format("detection_limit `{}` is not a number with a unit", dl)};
+                return Fail{RejectReason::BadValue, fmt::format("detection_limit `{}` is not a number with a unit", dl)};
             std::string lu = lim->unit.empty() ? q->unit : lim->unit;  // a bare limit takes the value's unit
             double lc = 0;
             if (auto f = facts::to_concept_unit(c, lim->value, lu, lc)) {
                 f->detail = "detection_limit: " + f->detail;
                 return f;
             }
-            if (lc < 0) return Fail{"bad-value", "detection_limit must not be negative"};
+            if (lc < 0) return Fail{RejectReason::BadValue, "detection_limit must not be negative"};
             o.detection_limit = lc;
             at = Value;
         }

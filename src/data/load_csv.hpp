@@ -61,7 +61,7 @@
 
 #include "core/bindings.hpp"
 #include "core/diag.hpp"
-#include "data/load_data.hpp"
+#include "data/records.hpp"
 #include "core/timeline.hpp"
 
 namespace crit {

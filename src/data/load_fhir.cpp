@@ -141,11 +141,11 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
         if (auto s = str_at(&e.resource, "id")) id = *s;
         else if (starts_with(e.full_url, "urn:uuid:")) id = e.full_url.substr(9);
         if (id.empty()) {
-            reader.reject(at, &e.resource, "id", "", "bad-record", "the Patient has no id (and no urn:uuid fullUrl)");
+            reader.reject(at, &e.resource, "id", "", RejectReason::BadRecord, "the Patient has no id (and no urn:uuid fullUrl)");
             continue;
         }
         if (by_id.count(id)) {
-            reader.reject(at, &e.resource, "id", id, "duplicate-patient",
+            reader.reject(at, &e.resource, "id", id, RejectReason::DuplicatePatient,
                           fmt::format("Patient `{}` appears twice in the Bundle; the later one is ignored", id));
             continue;
         }
@@ -161,7 +161,7 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
         Place at = place(e);
         const std::string* type = str_at(&e.resource, "resourceType");
         if (!type) {
-            reader.reject(at, &e.resource, "resourceType", "", "bad-record",
+            reader.reject(at, &e.resource, "resourceType", "", RejectReason::BadRecord,
                           "the entry's resource has no resourceType");
             continue;
         }
@@ -183,7 +183,7 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
         if (!who) {
             const JNode* subj = e.resource.get("subject");
             const JNode* node = subj && subj->get("reference") ? subj->get("reference") : subj;
-            reader.reject(at, node ? node : &e.resource, "subject.reference", wanted, "missing-patient",
+            reader.reject(at, node ? node : &e.resource, "subject.reference", wanted, RejectReason::MissingPatient,
                           ref ? fmt::format("{} refers to {}, which is not a Patient in the Bundle", *type, *ref)
                               : fmt::format("the {} has no subject reference", *type));
             continue;
@@ -247,9 +247,9 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         if (fresh) keys.push_back(Key{id, false, std::nullopt, 0});
         return it->second;
     };
-    auto reject = [&](std::size_t fi, std::uint32_t line, std::string path, std::string patient, std::string reason,
+    auto reject = [&](std::size_t fi, std::uint32_t line, std::string path, std::string patient, RejectReason reason,
                       std::string detail) {
-        rejects.push_back(Rejection{Origin{files[fi], line, std::move(path)}, std::move(patient), std::move(reason),
+        rejects.push_back(Rejection{Origin{files[fi], line, std::move(path)}, std::move(patient), reason,
                                     std::move(detail)});
     };
 
@@ -272,7 +272,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             LineHead head;
             try {
                 if (!read_head(parser, pad, head)) {
-                    reject(fi, line, "", "", "bad-json", "an NDJSON line holds one JSON object (a FHIR resource)");
+                    reject(fi, line, "", "", RejectReason::BadJson, "an NDJSON line holds one JSON object (a FHIR resource)");
                     return;
                 }
             } catch (const simdjson::simdjson_error& e) {
@@ -280,13 +280,13 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 if (head.ref.empty()) head.ref = reference_in_text(text);
                 if (auto pid = patient_id_of_reference(head.ref)) patient = *pid;
                 else if (head.type == "Patient") patient = head.id;
-                reject(fi, line, "", patient, "bad-json",
+                reject(fi, line, "", patient, RejectReason::BadJson,
                        fmt::format("{}{}", !terminated && truncation(e) ? "the file ends inside this resource: " : "",
                                    json_error_text(e)));
                 return;
             }
             if (head.type.empty()) {
-                reject(fi, line, "resourceType", "", "bad-record", "the line's resource has no resourceType");
+                reject(fi, line, "resourceType", "", RejectReason::BadRecord, "the line's resource has no resourceType");
                 return;
             }
             if (head.type == "Patient" || head.type == "Medication") {
@@ -297,7 +297,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                     od::document doc = pad.iterate(parser);
                     r = json.resource(doc.get_object(), 0, Reader::reads_field);
                 } catch (const simdjson::simdjson_error& e) {
-                    reject(fi, line, "", head.type == "Patient" ? head.id : "", "bad-json", json_error_text(e));
+                    reject(fi, line, "", head.type == "Patient" ? head.id : "", RejectReason::BadJson, json_error_text(e));
                     return;
                 }
                 if (head.type == "Medication") {
@@ -306,12 +306,12 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 }
                 Place at(files[fi], nullptr, line);
                 if (head.id.empty()) {
-                    reject(fi, line, "id", "", "bad-record", "the Patient has no id");
+                    reject(fi, line, "id", "", RejectReason::BadRecord, "the Patient has no id");
                     return;
                 }
                 std::uint32_t k = key_for(head.id);
                 if (keys[k].has_patient) {
-                    reject(fi, line, "id", head.id, "duplicate-patient",
+                    reject(fi, line, "id", head.id, RejectReason::DuplicatePatient,
                            fmt::format("Patient `{}` appears twice in the export; the later one is ignored", head.id));
                     return;
                 }
@@ -328,7 +328,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             }
             auto pid = patient_id_of_reference(head.ref);
             if (!pid) {
-                reject(fi, line, "subject.reference", "", "missing-patient",
+                reject(fi, line, "subject.reference", "", RejectReason::MissingPatient,
                        head.ref.empty() ? fmt::format("the {} has no subject reference", head.type)
                                         : fmt::format("{} refers to {}, which is not a Patient", head.type, head.ref));
                 return;
@@ -346,7 +346,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     auto orphan =
         std::stable_partition(refs.begin(), refs.end(), [&](const LineRef& r) { return keys[r.key].has_patient; });
     for (auto it = orphan; it != refs.end(); ++it)
-        reject(it->file, it->line, "subject.reference", keys[it->key].id, "missing-patient",
+        reject(it->file, it->line, "subject.reference", keys[it->key].id, RejectReason::MissingPatient,
                fmt::format("{} refers to Patient/{}, which is not in the export", kRecordTypes[it->type],
                            keys[it->key].id));
     refs.erase(orphan, refs.end());
@@ -370,7 +370,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 const LineRef& ref = refs[r];
                 auto text = batch.text(refs, r);
                 if (!text) {
-                    reject(ref.file, ref.line, "", key.id, "bad-json",
+                    reject(ref.file, ref.line, "", key.id, RejectReason::BadJson,
                            "the line could not be read again (file changed?)");
                     continue;
                 }
@@ -380,7 +380,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                     od::document doc = pad.iterate(parser);
                     res = json.resource(doc.get_object(), 0, Reader::reads_field);
                 } catch (const simdjson::simdjson_error& e) {
-                    reject(ref.file, ref.line, "", key.id, "bad-json", json_error_text(e));
+                    reject(ref.file, ref.line, "", key.id, RejectReason::BadJson, json_error_text(e));
                     continue;
                 }
                 const std::string* id = str_at(&res, "id");

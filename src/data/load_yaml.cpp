@@ -1,7 +1,7 @@
 // YAML timelines -> Timeline. The format is documented in load_yaml.hpp.
 #include "data/load_yaml.hpp"
 
-#include "data/load_data.hpp"
+#include "data/records.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -43,18 +43,18 @@ public:
             return;
         }
         if (!p.IsMap()) {
-            reject(p, "", "bad-record", "a patient is a map with `patient:` and `timeline:`");
+            reject(p, "", RejectReason::BadRecord, "a patient is a map with `patient:` and `timeline:`");
             return;
         }
         if (p["patient"] && p["patient"].IsScalar()) t_.patient_id = p["patient"].Scalar();
         if (const auto bd = p["birth_date"]) {
             if (auto d = day_of(bd)) t_.birth_date = *d;
-            else reject(bd, "birth_date", "bad-date", fmt::format("birth_date `{}` is not a date", text_of(bd)));
+            else reject(bd, "birth_date", RejectReason::BadDate, fmt::format("birth_date `{}` is not a date", text_of(bd)));
         }
         if (const auto dx = p["diagnosis"]) diagnosis(dx);
         if (const auto tl = p["timeline"]) {
             if (tl.IsSequence()) records(tl);
-            else if (!tl.IsNull()) reject(tl, "timeline", "bad-record", "`timeline` must be a list of records");
+            else if (!tl.IsNull()) reject(tl, "timeline", RejectReason::BadRecord, "`timeline` must be a list of records");
         }
     }
 
@@ -75,8 +75,8 @@ private:
 
     Origin origin(const YAML::Node& at, std::string path) const { return Origin{file_, line_of(at), std::move(path)}; }
 
-    void reject(const YAML::Node& at, std::string path, std::string reason, std::string detail) {
-        rejects_.push_back(Rejection{origin(at, std::move(path)), t_.patient_id, std::move(reason), std::move(detail)});
+    void reject(const YAML::Node& at, std::string path, RejectReason reason, std::string detail) {
+        rejects_.push_back(Rejection{origin(at, std::move(path)), t_.patient_id, reason, std::move(detail)});
     }
 
     void diagnosis(const YAML::Node& dx) {
@@ -85,13 +85,13 @@ private:
             return;
         }
         if (!dx.IsMap()) {
-            reject(dx, "diagnosis", "bad-value", "`diagnosis` is a code or a map {date, code}");
+            reject(dx, "diagnosis", RejectReason::BadValue, "`diagnosis` is a code or a map {date, code}");
             return;
         }
         if (const auto c = dx["code"]; c && c.IsScalar()) t_.diagnosis = c.Scalar();
         if (const auto d = dx["date"]) {
             if (auto day = day_of(d)) t_.diagnosis_date = *day;
-            else reject(d, "diagnosis.date", "bad-date", fmt::format("diagnosis date `{}` is not a date", text_of(d)));
+            else reject(d, "diagnosis.date", RejectReason::BadDate, fmt::format("diagnosis date `{}` is not a date", text_of(d)));
         }
     }
 
@@ -106,24 +106,24 @@ private:
 
     void record(const YAML::Node& r, const std::string& path) {
         if (!r.IsMap()) {
-            reject(r, path, "bad-record", "a timeline record is a map with `date:` and values or a treatment");
+            reject(r, path, RejectReason::BadRecord, "a timeline record is a map with `date:` and values or a treatment");
             return;
         }
         const auto date_node = r["date"];
         if (!date_node) {
-            reject(r, path, "bad-date", "the record has no `date`");
+            reject(r, path, RejectReason::BadDate, "the record has no `date`");
             return;
         }
         auto day = day_of(date_node);
         if (!day) {
-            reject(date_node, path, "bad-date", fmt::format("`{}` is not a date (YYYY-MM-DD)", text_of(date_node)));
+            reject(date_node, path, RejectReason::BadDate, fmt::format("`{}` is not a date (YYYY-MM-DD)", text_of(date_node)));
             return;
         }
         std::optional<Site> site;
         if (const auto s = r["site"]) {
             site = s.IsScalar() ? parse_site(s.Scalar()) : std::nullopt;
             if (!site) {
-                reject(s, path, "bad-value", fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
+                reject(s, path, RejectReason::BadValue, fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
                 return;
             }
         }
@@ -134,13 +134,13 @@ private:
             for (const auto& kv : r) {
                 std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
                 if (!fields.count(k))
-                    reject(kv.first, path, "unknown-field",
+                    reject(kv.first, path, RejectReason::UnknownField,
                            fmt::format("`{}` is not a field of a long-form record (value, unit, comparator, "
                                        "detection_limit, site, note)",
                                        k));
             }
             if (!c.IsScalar()) {
-                reject(c, path, "unknown-concept", "`concept` must name a concept");
+                reject(c, path, RejectReason::UnknownConcept, "`concept` must name a concept");
                 return;
             }
             observation(c.Scalar(), r, r["value"], r, *day, site, path);
@@ -150,7 +150,7 @@ private:
         bool any = false;
         for (const auto& kv : r) {
             if (!kv.first.IsScalar()) {
-                reject(kv.first, path, "bad-record", "record keys must be names");
+                reject(kv.first, path, RejectReason::BadRecord, "record keys must be names");
                 continue;
             }
             const std::string& k = kv.first.Scalar();
@@ -166,16 +166,16 @@ private:
             treatment(r, tr, *day, path);
         } else {
             if (const auto u = r["until"])
-                reject(u, path, "bad-value", "`until` ends a treatment, but the record has no `treatment`");
+                reject(u, path, RejectReason::BadValue, "`until` ends a treatment, but the record has no `treatment`");
             if (const auto ph = r["phase"])
-                reject(ph, path, "bad-value", "`phase` is the phase of a treatment, but the record has no `treatment`");
+                reject(ph, path, RejectReason::BadValue, "`phase` is the phase of a treatment, but the record has no `treatment`");
         }
-        if (!any) reject(r, path, "missing-value", "the record has a date but no treatment and no values");
+        if (!any) reject(r, path, RejectReason::MissingValue, "the record has a date but no treatment and no values");
     }
 
     void treatment(const YAML::Node& r, const YAML::Node& tr, Day start, const std::string& path) {
         if (!tr.IsScalar() || trim(tr.Scalar()).empty()) {
-            reject(tr, path, "missing-value", "`treatment` must name a drug or regimen");
+            reject(tr, path, RejectReason::MissingValue, "`treatment` must name a drug or regimen");
             return;
         }
         Treatment t;
@@ -184,11 +184,11 @@ private:
         if (const auto u = r["until"]) {
             auto end = day_of(u);
             if (!end) {
-                reject(u, path, "bad-date", fmt::format("until `{}` is not a date (YYYY-MM-DD)", text_of(u)));
+                reject(u, path, RejectReason::BadDate, fmt::format("until `{}` is not a date (YYYY-MM-DD)", text_of(u)));
                 return;
             }
             if (*end < start) {
-                reject(u, path, "bad-period",
+                reject(u, path, RejectReason::BadPeriod,
                        fmt::format("treatment {} ends ({}) before it starts ({})", t.drug, format_day(*end),
                                    format_day(start)));
                 return;
@@ -219,7 +219,7 @@ private:
         auto id = b_.concept_by_name(name);
         if (!id) {
             std::string hint = closest_name(name, b_.concept_names());
-            reject(at, path, "unknown-concept",
+            reject(at, path, RejectReason::UnknownConcept,
                    fmt::format("`{}` is not a concept in the bindings{}", name,
                                hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint)));
             return;
@@ -243,7 +243,7 @@ private:
             for (const auto& kv : fields) {
                 std::string k = kv.first.IsScalar() ? kv.first.Scalar() : "";
                 if (!known.count(k)) {
-                    reject(kv.first, path, "unknown-field",
+                    reject(kv.first, path, RejectReason::UnknownField,
                            fmt::format("`{}` is not a field of a value (value, unit, comparator, detection_limit, "
                                        "site, note)",
                                        k));
@@ -253,24 +253,24 @@ private:
             if (const auto s = fields["site"]) {
                 auto fs = s.IsScalar() ? parse_site(s.Scalar()) : std::nullopt;
                 if (!fs) {
-                    reject(s, path, "bad-value", fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
+                    reject(s, path, RejectReason::BadValue, fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
                     return;
                 }
                 o.site = *fs;
             }
         }
         if (c.site != Site::Any && o.site != Site::Any && o.site != c.site) {
-            reject(at, path, "site-mismatch",
-                   fmt::format("{} is measured in {}, but the record says site {}", c.name, facts::site_name(c.site),
-                               facts::site_name(o.site)));
+            reject(at, path, RejectReason::SiteMismatch,
+                   fmt::format("{} is measured in {}, but the record says site {}", c.name, site_name(c.site),
+                               site_name(o.site)));
             return;
         }
         if (!value || value.IsNull() || (value.IsScalar() && trim(value.Scalar()).empty())) {
-            reject(at, path, "missing-value", fmt::format("{} has no value", name));
+            reject(at, path, RejectReason::MissingValue, fmt::format("{} has no value", name));
             return;
         }
         if (!value.IsScalar()) {
-            reject(value, path, "bad-value", fmt::format("the value of {} must be a single value", name));
+            reject(value, path, RejectReason::BadValue, fmt::format("the value of {} must be a single value", name));
             return;
         }
         std::optional<Fail> fail;
@@ -300,19 +300,19 @@ private:
 
     std::optional<Fail> quantity(const Concept& c, const YAML::Node& fields, const std::string& text, Observation& o) {
         auto q = parse_qty_text(text);
-        if (!q) return Fail{"bad-value", fmt::format("`{}` is not a number with a unit, for {}", text, c.name)};
+        if (!q) return Fail{RejectReason::BadValue, fmt::format("`{}` is not a number with a unit, for {}", text, c.name)};
         if (auto u = field(fields, "unit")) {
             std::string ut(trim(*u));
             if (!q->unit.empty() && q->unit != ut)
-                return Fail{"bad-value", fmt::format("the value gives unit `{}` but `unit:` says `{}`", q->unit, ut)};
+                return Fail{RejectReason::BadValue, fmt::format("the value gives unit `{}` but `unit:` says `{}`", q->unit, ut)};
             q->unit = ut;
         }
         if (auto cs = field(fields, "comparator")) {
             auto parsed = facts::comparator_of(trim(*cs));
-            if (!parsed) return Fail{"bad-value", fmt::format("comparator `{}` is not one of < <= > >= =", *cs)};
+            if (!parsed) return Fail{RejectReason::BadValue, fmt::format("comparator `{}` is not one of < <= > >= =", *cs)};
             Comparator cmp = *parsed;
             if (q->has_cmp && cmp != q->cmp)
-                return Fail{"bad-value", "the value's comparator and `comparator:` disagree"};
+                return Fail{RejectReason::BadValue, "the value's comparator and `comparator:` disagree"};
             q->cmp = cmp;
         }
         double canon = 0;
@@ -324,14 +324,14 @@ private:
         if (auto dl = field(fields, "detection_limit")) {
             auto lim = parse_qty_text(*dl);
             if (!lim || lim->has_cmp)
-                return Fail{"bad-value", fmt::format("detection_limit `{}` is not a number with a unit", *dl)};
+                return Fail{RejectReason::BadValue, fmt::format("detection_limit `{}` is not a number with a unit", *dl)};
             std::string lu = lim->unit.empty() ? q->unit : lim->unit;  // a bare limit takes the value's unit
             double lc = 0;
             if (auto f = convert(c, lim->value, lu, lc)) {
                 f->detail = "detection_limit: " + f->detail;
                 return f;
             }
-            if (lc < 0) return Fail{"bad-value", "detection_limit must not be negative"};
+            if (lc < 0) return Fail{RejectReason::BadValue, "detection_limit must not be negative"};
             o.detection_limit = lc;
         }
         return std::nullopt;
@@ -340,7 +340,7 @@ private:
     static std::optional<Fail> no_quantity_fields(const Concept& c, const YAML::Node& fields, const char* kind) {
         for (const char* k : {"unit", "comparator", "detection_limit"})
             if (field(fields, k))
-                return Fail{"bad-value", fmt::format("{} is {} and takes no `{}`", c.name, kind, k)};
+                return Fail{RejectReason::BadValue, fmt::format("{} is {} and takes no `{}`", c.name, kind, k)};
         return std::nullopt;
     }
 
@@ -350,7 +350,7 @@ private:
         std::string t = lower(std::string(trim(text)));
         if (t == "true" || t == "yes") o.value = 1;
         else if (t == "false" || t == "no") o.value = 0;
-        else return Fail{"bad-value", fmt::format("{} is true or false, not `{}`", c.name, text)};
+        else return Fail{RejectReason::BadValue, fmt::format("{} is true or false, not `{}`", c.name, text)};
         o.original_value = o.value;
         return std::nullopt;
     }
@@ -367,7 +367,7 @@ private:
             }
         std::string list;
         for (const auto& v : c.values) list += (list.empty() ? "" : ", ") + v;
-        return Fail{"bad-value", fmt::format("{} is one of {}, not `{}`", c.name, list, text)};
+        return Fail{RejectReason::BadValue, fmt::format("{} is one of {}, not `{}`", c.name, list, text)};
     }
 };
 

@@ -47,13 +47,9 @@
 #include "core/bindings.hpp"
 #include "core/diag.hpp"
 #include "core/timeline.hpp"
+#include "data/records.hpp"
 
 namespace crit {
-
-struct LoadResult {
-    std::vector<Timeline> patients;
-    std::vector<Rejection> rejections;
-};
 
 // Loads a YAML timeline file, appending its patients and rejections to `out`.
 // Hard errors (unreadable file, malformed YAML, not a timeline, a patient without

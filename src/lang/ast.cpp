@@ -12,18 +12,6 @@ int subject_concept_of(const Expr& e) {
     return -1;
 }
 
-const char* cmp_name(CmpOp op) {
-    switch (op) {
-        case CmpOp::Lt: return "<";
-        case CmpOp::Le: return "<=";
-        case CmpOp::Gt: return ">";
-        case CmpOp::Ge: return ">=";
-        case CmpOp::Eq: return "=";
-        case CmpOp::Ne: return "!=";
-    }
-    return "?";
-}
-
 const char* temporal_name(TemporalKind k) {
     switch (k) {
         case TemporalKind::For: return "for";
@@ -34,18 +22,6 @@ const char* temporal_name(TemporalKind k) {
         case TemporalKind::From: return "from";
         case TemporalKind::At: return "at";
         case TemporalKind::MeasuredFrom: return "measured from";
-    }
-    return "?";
-}
-
-const char* type_name(Type t) {
-    switch (t) {
-        case Type::Unknown: return "unknown";
-        case Type::Truth: return "a truth (met / not met)";
-        case Type::Quantity: return "a quantity";
-        case Type::Date: return "a date";
-        case Type::Episode: return "a treatment episode";
-        case Type::Coded: return "a coded value";
     }
     return "?";
 }

@@ -11,10 +11,9 @@
 #include "core/bindings.hpp"
 #include "core/dates.hpp"
 #include "core/source.hpp"
+#include "core/vocabulary.hpp"
 
 namespace crit {
-
-using NodeId = std::uint32_t;
 
 enum class ExprKind : std::uint8_t {
     Name,        // text: a concept, criterion or definition
@@ -37,21 +36,13 @@ enum class ExprKind : std::uint8_t {
     TreatmentOf,               // text: class name
 };
 
-enum class CmpOp : std::uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
 enum class TemporalKind : std::uint8_t { For, Within, AtLeastAfter, After, Before, From, At, MeasuredFrom };
 enum class Combinator : std::uint8_t { All, Any, None, AtLeast };
 enum class RefPoint : std::uint8_t { Baseline, Nadir };
 
-// What an expression denotes, once checked.
-enum class Type : std::uint8_t { Unknown, Truth, Quantity, Date, Episode, Coded };
 
-// Dates every patient has (Ref::Builtin names).
-enum class PatientDate : std::uint8_t { Diagnosis, Birth };
-inline constexpr const char* kPatientDateNames[] = {"diagnosis", "birth"};
 
-const char* cmp_name(CmpOp op);
 const char* temporal_name(TemporalKind k);
-const char* type_name(Type t);
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
@@ -130,7 +121,8 @@ struct BaselineDef {
 };
 
 struct ResultDef {
-    enum class Kind : std::uint8_t { FirstOf, Choices, Value } kind = Kind::Value;
+    using Kind = ResultKind;
+    Kind kind = Kind::Value;
     struct Choice {
         Span span;
         std::string label;

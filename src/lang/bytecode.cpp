@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "lang/ast.hpp"
 #include "lang/ast_print.hpp"
 
 namespace crit {
+
+const Expr& Program::node(NodeId id) const { return *module->nodes[id]; }
 
 namespace {
 constexpr OpInfo kOps[] = {

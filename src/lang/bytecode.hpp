@@ -8,11 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "lang/ast.hpp"
 #include "core/bindings.hpp"
 #include "core/diag.hpp"
+#include "core/vocabulary.hpp"
 
 namespace crit {
+
+struct Module;
+struct Expr;
 
 enum class Op : std::uint8_t {
 #define OP(name, operands, sig, syn) name,
@@ -37,8 +40,6 @@ struct Instr {
 };
 static_assert(sizeof(Instr) == 8);
 
-// Windows of WINDOW (x).
-enum class WindowKind : std::uint8_t { After, Before, From, At, Within, AtLeastAfter };
 // Flags of CHANGE (x).
 enum ChangeFlags : std::uint8_t { kIncrease = 1, kByAmount = 2, kNadir = 4 };
 // The cmp op sits in the high nibble of CHANGE's x.
@@ -67,7 +68,7 @@ struct Item {
 // A named result and where its conditions live.
 struct ResultInfo {
     std::string name;
-    ResultDef::Kind kind = ResultDef::Kind::Value;
+    ResultKind kind = ResultKind::Value;
     struct Choice {
         std::string label;
         int item = -1;           // slot of the condition (truth)
@@ -97,7 +98,8 @@ struct Program {
     std::vector<int> criterion_item;         // criterion index -> slot
     std::vector<ResultInfo> results;
 
-    const Expr& node(NodeId id) const { return *module->nodes[id]; }
+    // The AST node behind an instruction or item (for the language side and explanations).
+    const Expr& node(NodeId id) const;
 };
 
 // Checks that every item's code is well typed on the stack and every operand

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <limits>
 
-#include "lang/ast.hpp"
-#include "lang/bytecode.hpp"
 
 namespace crit {
 

@@ -6,13 +6,11 @@
 #include <span>
 
 #include "core/bindings.hpp"
+#include "core/vocabulary.hpp"
 #include "vm/series.hpp"
 #include "core/timeline.hpp"
 
 namespace crit {
-
-enum class CmpOp : std::uint8_t;
-enum class WindowKind : std::uint8_t;
 
 // The interval a recorded result stands for (censoring kept).
 Interval interval_of(const Observation& o);

@@ -302,7 +302,7 @@ void decide_results(const Program& p, Evaluation& ev) {
         out.text.clear();
         out.choice = -1;
         out.decided_on = 0;
-        if (r.kind == ResultDef::Kind::Value) {
+        if (r.kind == ResultKind::Value) {
             const Value& v = ev.slots[r.value_item];
             if (v.kind == 'T') {
                 Truth tr = sample(v.t, dom, dom.hi);

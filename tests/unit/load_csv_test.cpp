@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include <stdlib.h>
 
@@ -22,57 +23,9 @@ namespace {
 
 
 
-std::vector<Observation> obs(const Timeline& t, const std::string& name) {
-    auto [b, e] = t.series(cid(name));
-    return b ? std::vector<Observation>(b, e) : std::vector<Observation>{};
-}
-
-Observation only(const Timeline& t, const std::string& name) {
-    auto all = obs(t, name);
-    INFO(name);
-    REQUIRE(all.size() == 1);
-    return all[0];
-}
-
-Day day(const char* s) { return *parse_day(s); }
-
-bool has_class(const Treatment& t, const std::string& c) {
-    return std::find(t.classes.begin(), t.classes.end(), *bindings().class_by_name(c)) != t.classes.end();
-}
-
 const std::string kHeader = "patient_id,time,concept,value,unit,code_system,code\n";
 
-struct Loaded {
-    bool ok = false;
-    std::vector<Timeline> patients;
-    std::vector<Rejection> rejects;
-    Diagnostics diags;
-
-    const Timeline& one() const {
-        INFO(render(diags) << summary());
-        REQUIRE(patients.size() == 1);
-        return patients[0];
-    }
-    std::string summary() const {
-        std::string s;
-        for (const auto& r : rejects)
-            s += r.origin.file + ":" + std::to_string(r.origin.line) + " " + r.origin.path + " " + r.reason + ": " +
-                 r.detail + "\n";
-        return s;
-    }
-    std::vector<Rejection> with(const std::string& reason) const {
-        std::vector<Rejection> r;
-        for (const auto& x : rejects)
-            if (x.reason == reason) r.push_back(x);
-        return r;
-    }
-    Rejection rejected(const std::string& reason) const {
-        auto r = with(reason);
-        INFO("reason " << reason << "; all: " << summary());
-        REQUIRE(r.size() == 1);
-        return r[0];
-    }
-};
+struct Loaded : LoadedData {};
 
 Loaded load(const std::string& text) {
     Loaded l;
@@ -135,7 +88,7 @@ TEST_CASE("CSV: the concept from code_system + code, with site for shared codes"
     CHECK(pb[0].site == Site::Blood);
     CHECK(pb[1].value == Approx(0.7));  // no site: read as blood (`unsited: blood` in the bindings)
     CHECK(l.with("missing-site").empty());
-    auto ub = l.rejected(kUnboundCode);
+    auto ub = l.rejected("unbound-code");
     CHECK(ub.origin.line == 7);
     CHECK(ub.origin.path == "code");
     auto bad = l.rejected("bad-value");
@@ -289,7 +242,7 @@ TEST_CASE("CSV: every rejection reason with line and column", "[csv]") {
     at("bad-period", 9, "time");
     at("bad-record", 10, "");
     at("bad-record", 11, "patient_id");
-    at(kUnboundCode, 12, "code");
+    at("unbound-code", 12, "code");
     at("conflicting-diagnosis", 14, "value");
     at("bad-record", 15, "concept");
     at("bad-value", 16, "unit");
@@ -330,4 +283,20 @@ TEST_CASE("CSV files are found by load_patients, with or without the .csv name",
     CHECK(r.patients[0].patient_id == "p1");
     CHECK(r.patients[1].patient_id == "p2");
     fs::remove_all(dir);
+}
+
+TEST_CASE("the reject reason table: stable strings, unique, found by name", "[records]") {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < reject_reason_count(); ++i) {
+        auto r = static_cast<RejectReason>(i);
+        std::string name = reject_reason_name(r);
+        INFO(name);
+        CHECK(seen.insert(name).second);
+        CHECK(reject_reason_by_name(name) == r);
+        CHECK(std::string(reject_reason_meaning(r)).size() > 10);
+    }
+    CHECK(reject_reason_name(RejectReason::UnboundCode) == std::string("unbound-code"));
+    CHECK(is_skip(RejectReason::UnboundCode));
+    CHECK_FALSE(is_skip(RejectReason::Status));
+    CHECK_FALSE(reject_reason_by_name("unbound_code").has_value());
 }

@@ -20,19 +20,6 @@ namespace {
 
 
 
-// The observations of one concept (Timeline::series), copied for easy checks.
-std::vector<Observation> obs(const Timeline& t, const std::string& name) {
-    auto [b, e] = t.series(cid(name));
-    return b ? std::vector<Observation>(b, e) : std::vector<Observation>{};
-}
-
-Observation only(const Timeline& t, const std::string& name) {
-    auto all = obs(t, name);
-    INFO(name);
-    REQUIRE(all.size() == 1);
-    return all[0];
-}
-
 struct Loaded {
     Timeline t;
     std::vector<Rejection> rejects;
@@ -183,8 +170,8 @@ timeline:
   - {date: 2024-09-03, site: blood, node_spd: 4 cm2}
 )");
     REQUIRE(l.rejects.size() == 2);
-    CHECK(l.rejects[0].reason == "site-mismatch");
-    CHECK(l.rejects[1].reason == "site-mismatch");
+    CHECK(reason_of(l.rejects[0]) == "site-mismatch");
+    CHECK(reason_of(l.rejects[1]) == "site-mismatch");
     CHECK(only(l.t, "node_spd").site == Site::Blood);  // a concept without a site of its own keeps the record's
 }
 
@@ -333,11 +320,11 @@ TEST_CASE("each rejection reason, with the rest of the timeline kept", "[load_ya
                            c.record + "\n  - {date: 2024-01-20, treatment: ibrutinib}\n";
         auto l = load(yaml);
         std::string all;
-        for (const auto& r : l.rejects) all += r.reason + ": " + r.detail + "\n";
+        for (const auto& r : l.rejects) all += reason_of(r) + ": " + r.detail + "\n";
         INFO(all);
         REQUIRE(l.rejects.size() == 1);
         const auto& r = l.rejects[0];
-        CHECK(r.reason == c.reason);
+        CHECK(reason_of(r) == c.reason);
         CHECK(r.detail.find(c.detail) != std::string::npos);
         CHECK(r.patient_id == "p-bad");
         CHECK(r.origin.file == "case.yaml");
@@ -355,7 +342,7 @@ timeline:
   - {date: 2024-01-01, platelets: 100 furlongs, hemoglobin: 12 g/dL}
 )");
     REQUIRE(l.rejects.size() == 1);
-    CHECK(l.rejects[0].reason == "unknown-unit");
+    CHECK(reason_of(l.rejects[0]) == "unknown-unit");
     CHECK(l.rejects[0].origin.path == "timeline[0].platelets");
     CHECK(only(l.t, "hemoglobin").value == Approx(120));
     CHECK(obs(l.t, "platelets").empty());
@@ -369,9 +356,9 @@ diagnosis: {date: someday, code: CLL}
 timeline: []
 )");
     REQUIRE(l.rejects.size() == 2);
-    CHECK(l.rejects[0].reason == "bad-date");
+    CHECK(reason_of(l.rejects[0]) == "bad-date");
     CHECK(l.rejects[0].origin.line == 3);
-    CHECK(l.rejects[1].reason == "bad-date");
+    CHECK(reason_of(l.rejects[1]) == "bad-date");
     CHECK(l.rejects[1].origin.path == "diagnosis.date");
     CHECK(l.t.diagnosis == "CLL");
     CHECK_FALSE(l.t.birth_date);
@@ -393,7 +380,7 @@ TEST_CASE("load_yaml_timelines: one patient, a list, several documents", "[load_
         CHECK(out.patients[0].patient_id == "p-001");
         CHECK(out.patients[0].origins[0].file == p);
         REQUIRE(out.rejections.size() == 1);
-        CHECK(out.rejections[0].reason == "unknown-unit");
+        CHECK(reason_of(out.rejections[0]) == "unknown-unit");
         CHECK(out.rejections[0].origin.line == 4);
         CHECK(out.rejections[0].origin.file == p);
     }

@@ -6,6 +6,8 @@
 // a run of the project's one-liner `CR: lymphocytes < 30% for 2mo`.
 #include <catch2/catch.hpp>
 
+#include "support.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -28,23 +30,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const Bindings& defaults() {
-    static const Bindings b = [] {
-        Diagnostics d;
-        auto r = load_bindings(CRIT_SOURCE_DIR "/bindings/default.yaml", d);
-        INFO(render(d));
-        REQUIRE(r.has_value());
-        return *r;
-    }();
-    return b;
-}
-
-ConceptId id_of(const std::string& name) {
-    auto id = defaults().concept_by_name(name);
-    INFO(name);
-    REQUIRE(id.has_value());
-    return *id;
-}
 
 // Loads `text` as a bindings file (in a fresh temporary directory).
 std::optional<Bindings> load_text(const std::string& text, Diagnostics& d) {
@@ -97,28 +82,28 @@ const Diagnostic* first_error(const Diagnostics& d) {
 // ---- bindings -------------------------------------------------------------------------
 
 TEST_CASE("measures: the shipped lymphocyte share is a measure of lymphocytes", "[measures][bindings]") {
-    const Bindings& b = defaults();
-    const Concept& share = b.concepts[id_of("lymphocytes_percent")];
-    const Concept& count = b.concepts[id_of("lymphocytes")];
+    const Bindings& b = bindings();
+    const Concept& share = b.concepts[cid("lymphocytes_percent")];
+    const Concept& count = b.concepts[cid("lymphocytes")];
     REQUIRE(share.measure_of.has_value());
-    CHECK(*share.measure_of == id_of("lymphocytes"));
+    CHECK(*share.measure_of == cid("lymphocytes"));
     CHECK(share.unit.dim == Dimension::Fraction);
     CHECK(share.site == Site::Blood);
-    CHECK(count.measures == std::vector<ConceptId>{id_of("lymphocytes_percent")});
+    CHECK(count.measures == std::vector<ConceptId>{cid("lymphocytes_percent")});
     CHECK_FALSE(count.measure_of.has_value());
     // The data contract: lymphocytes as a share of leukocytes, LOINC 736-9 (also 26478-8), %.
-    CHECK(b.concept_by_code("http://loinc.org", "736-9") == id_of("lymphocytes_percent"));
-    CHECK(b.concept_by_code("http://loinc.org", "26478-8") == id_of("lymphocytes_percent"));
-    CHECK(b.concept_by_code("http://loinc.org", "731-0") == id_of("lymphocytes"));
+    CHECK(b.concept_by_code("http://loinc.org", "736-9") == cid("lymphocytes_percent"));
+    CHECK(b.concept_by_code("http://loinc.org", "26478-8") == cid("lymphocytes_percent"));
+    CHECK(b.concept_by_code("http://loinc.org", "731-0") == cid("lymphocytes"));
     // measure_with: the concept itself, its measure, or nothing.
-    CHECK(b.measure_with(id_of("lymphocytes"), Dimension::NumberConc) == id_of("lymphocytes"));
-    CHECK(b.measure_with(id_of("lymphocytes"), Dimension::Fraction) == id_of("lymphocytes_percent"));
-    CHECK_FALSE(b.measure_with(id_of("lymphocytes"), Dimension::Length));
-    CHECK_FALSE(b.measure_with(id_of("lymphocytes_percent"), Dimension::NumberConc));  // measures do not lead back
-    CHECK_FALSE(b.measure_with(id_of("hepatomegaly"), Dimension::None));
+    CHECK(b.measure_with(cid("lymphocytes"), Dimension::NumberConc) == cid("lymphocytes"));
+    CHECK(b.measure_with(cid("lymphocytes"), Dimension::Fraction) == cid("lymphocytes_percent"));
+    CHECK_FALSE(b.measure_with(cid("lymphocytes"), Dimension::Length));
+    CHECK_FALSE(b.measure_with(cid("lymphocytes_percent"), Dimension::NumberConc));  // measures do not lead back
+    CHECK_FALSE(b.measure_with(cid("hepatomegaly"), Dimension::None));
     // Appended last: the ids of the other concepts did not move.
-    CHECK(id_of("lymphocytes") == 0);
-    CHECK(id_of("lymphocytes_percent") == b.concepts.size() - 1);
+    CHECK(cid("lymphocytes") == 0);
+    CHECK(cid("lymphocytes_percent") == b.concepts.size() - 1);
 }
 
 TEST_CASE("measures: the bindings loader accepts measure_of in any order", "[measures][bindings]") {
@@ -205,9 +190,9 @@ TEST_CASE("measures: the one-liner checks clean and reads the lymphocyte share",
     REQUIRE(rel);
     const Expr& subj = *rel->kids[0];
     CHECK(subj.text == "lymphocytes");  // the AST keeps what the author wrote
-    CHECK(subj.r.index == id_of("lymphocytes_percent"));
-    CHECK(subj.r.subject_concept == id_of("lymphocytes_percent"));
-    CHECK(rel->r.subject_concept == id_of("lymphocytes_percent"));
+    CHECK(subj.r.index == cid("lymphocytes_percent"));
+    CHECK(subj.r.subject_concept == cid("lymphocytes_percent"));
+    CHECK(rel->r.subject_concept == cid("lymphocytes_percent"));
     CHECK(subj.r.measure == "lymphocytes_percent");
     CHECK(dump_module(*c.module) == "(criterion CR (for 2mo (< lymphocytes[lymphocytes_percent] 30%)))\n");
     CHECK(expr_source(*rel) == "lymphocytes < 30%");
@@ -215,7 +200,7 @@ TEST_CASE("measures: the one-liner checks clean and reads the lymphocyte share",
     const Program& p = *c.program;
     REQUIRE(p.code.size() >= 1);
     CHECK(p.code[0].op == Op::LOAD_Q);
-    CHECK(p.code[0].a == id_of("lymphocytes_percent"));
+    CHECK(p.code[0].a == cid("lymphocytes_percent"));
 }
 
 TEST_CASE("measures: the unit picks the measure, in every kind of relation", "[measures][check]") {
@@ -242,7 +227,7 @@ TEST_CASE("measures: the unit picks the measure, in every kind of relation", "[m
     REQUIRE_FALSE(d.has_errors());
     REQUIRE(c.program);
     auto subject_of = [&](std::size_t i) { return subject_concept_of(body(c, i)); };
-    const int count = id_of("lymphocytes"), share = id_of("lymphocytes_percent");
+    const int count = cid("lymphocytes"), share = cid("lymphocytes_percent");
     CHECK(subject_of(0) == count);
     CHECK(subject_of(1) == share);
     // `or < 30%` borrows the name and picks its own measure.
@@ -343,9 +328,9 @@ timeline:
   - {date: 2024-01-13, lymphocytes: {value: "<10 %"}}
   - {date: 2024-01-14, lymphocytes: 3 cm}
 )"),
-                                    "m.yaml", defaults(), rejects);
-    auto [cb, ce] = t.series(id_of("lymphocytes"));
-    auto [sb, se] = t.series(id_of("lymphocytes_percent"));
+                                    "m.yaml", bindings(), rejects);
+    auto [cb, ce] = t.series(cid("lymphocytes"));
+    auto [sb, se] = t.series(cid("lymphocytes_percent"));
     REQUIRE(ce - cb == 1);
     CHECK(cb->value == Approx(2.5));
     REQUIRE(se - sb == 3);
@@ -356,7 +341,7 @@ timeline:
     CHECK(sb[2].comparator == Comparator::Lt);
     // A unit no measure fits is rejected as before, against the concept written.
     REQUIRE(rejects.size() == 1);
-    CHECK(rejects[0].reason == "unit-dimension");
+    CHECK(reason_of(rejects[0]) == "unit-dimension");
     CHECK(rejects[0].detail.find("lymphocytes is a cell count") != std::string::npos);
 }
 
@@ -373,18 +358,18 @@ TEST_CASE("measures: CSV rows by name go by unit, rows with a code by the code",
     std::vector<Timeline> out;
     std::vector<Rejection> rejects;
     Diagnostics d;
-    load_csv_text("m.csv", csv, defaults(), [&](Timeline&& t) { out.push_back(std::move(t)); }, rejects, d);
+    load_csv_text("m.csv", csv, bindings(), [&](Timeline&& t) { out.push_back(std::move(t)); }, rejects, d);
     INFO(render(d));
     REQUIRE(out.size() == 1);
-    auto [cb, ce] = out[0].series(id_of("lymphocytes"));
-    auto [sb, se] = out[0].series(id_of("lymphocytes_percent"));
+    auto [cb, ce] = out[0].series(cid("lymphocytes"));
+    auto [sb, se] = out[0].series(cid("lymphocytes_percent"));
     CHECK(ce - cb == 1);
     CHECK(se - sb == 4);
     // The code decides (731-0 is the count, so % does not fit); a measure named directly takes only its unit.
     REQUIRE(rejects.size() == 2);
-    CHECK(rejects[0].reason == "unit-dimension");
+    CHECK(reason_of(rejects[0]) == "unit-dimension");
     CHECK(rejects[0].origin.line == 7);
-    CHECK(rejects[1].reason == "unit-dimension");
+    CHECK(reason_of(rejects[1]) == "unit-dimension");
     CHECK(rejects[1].origin.line == 8);
 }
 

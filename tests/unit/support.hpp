@@ -1,10 +1,16 @@
-// Helpers the loader tests share: the shipped bindings, loaded once, and concept ids by name.
+// Helpers the loader tests share: the shipped bindings, loaded once, concept ids by name,
+// a patient's observations, and what a load produced (patients, rejections by reason).
 #pragma once
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "core/bindings.hpp"
+#include "core/dates.hpp"
+#include "core/timeline.hpp"
+#include "data/records.hpp"
 
 // The shipped bindings (bindings/default.yaml); a failure to load fails the test with the diagnostics.
 inline const crit::Bindings& bindings() {
@@ -25,3 +31,68 @@ inline crit::ConceptId cid(const std::string& name) {
     REQUIRE(id.has_value());
     return *id;
 }
+
+inline crit::ClassId class_id(const std::string& name) {
+    auto id = bindings().class_by_name(name);
+    INFO(name);
+    REQUIRE(id.has_value());
+    return *id;
+}
+
+inline crit::Day day(const char* s) { return *crit::parse_day(s); }
+
+// The observations of one concept (Timeline::series), copied for easy checks.
+inline std::vector<crit::Observation> obs(const crit::Timeline& t, const std::string& name) {
+    auto [b, e] = t.series(cid(name));
+    return b ? std::vector<crit::Observation>(b, e) : std::vector<crit::Observation>{};
+}
+
+inline crit::Observation only(const crit::Timeline& t, const std::string& name) {
+    auto all = obs(t, name);
+    INFO(name);
+    REQUIRE(all.size() == 1);
+    return all[0];
+}
+
+inline bool has_class(const crit::Treatment& t, const std::string& c) {
+    return std::find(t.classes.begin(), t.classes.end(), class_id(c)) != t.classes.end();
+}
+
+// A rejection's stable reason string: the interface scripts read, so the tests check it.
+inline std::string reason_of(const crit::Rejection& r) { return crit::reject_reason_name(r.reason); }
+
+// What one load produced.
+struct LoadedData {
+    bool ok = false;
+    std::vector<crit::Timeline> patients;
+    std::vector<crit::Rejection> rejects;
+    crit::Diagnostics diags;
+
+    const crit::Timeline& one() const {
+        INFO(crit::render(diags) << summary());
+        REQUIRE(patients.size() == 1);
+        return patients[0];
+    }
+    std::string summary() const {
+        std::string s;
+        for (const auto& r : rejects)
+            s += r.origin.file + ":" + std::to_string(r.origin.line) + " " + r.origin.path + " " + reason_of(r) + ": " +
+                 r.detail + "\n";
+        return s;
+    }
+    // The rejections with one reason (its stable string; an unknown one fails the test).
+    std::vector<crit::Rejection> with(const std::string& reason) const {
+        INFO("reason " << reason);
+        REQUIRE(crit::reject_reason_by_name(reason).has_value());
+        std::vector<crit::Rejection> r;
+        for (const auto& x : rejects)
+            if (reason_of(x) == reason) r.push_back(x);
+        return r;
+    }
+    crit::Rejection rejected(const std::string& reason) const {
+        auto r = with(reason);
+        INFO("reason " << reason << "; all: " << summary());
+        REQUIRE(r.size() == 1);
+        return r[0];
+    }
+};

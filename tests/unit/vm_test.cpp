@@ -51,7 +51,7 @@ Rules compile(const std::string& text) {
 Timeline timeline(const Rules& r, const std::string& yaml, const std::string& id = "p") {
     std::vector<Rejection> rejects;
     Timeline t = timeline_from_yaml(YAML::Load(yaml), "vm.yaml", *r.c.bindings, rejects);
-    for (const auto& x : rejects) FAIL("rejected: " << x.reason << ": " << x.detail);
+    for (const auto& x : rejects) FAIL("rejected: " << reject_reason_name(x.reason) << ": " << x.detail);
     t.patient_id = id;
     return t;
 }
