@@ -1,0 +1,2 @@
+// Forbidden: core is the bottom; it includes no other wing.
+#include "lang/ast.hpp"

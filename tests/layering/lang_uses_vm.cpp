@@ -1,0 +1,2 @@
+// Forbidden: the language side compiles programs; it does not run them.
+#include "vm/vm.hpp"
