@@ -975,13 +975,8 @@ private:
 }  // namespace
 
 std::optional<Bindings> load_bindings(const std::string& path, Diagnostics& diags) {
-    std::string err;
-    SourcePtr file = read_source(path, err);
-    if (!file) {
-        diags.error(DiagCode::Io, Span{}, err);
-        return std::nullopt;
-    }
-    keep_alive(file);
+    SourcePtr file = read_source(path, diags);
+    if (!file) return std::nullopt;
     return Loader(file, diags).run();
 }
 

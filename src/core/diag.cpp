@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -28,15 +29,55 @@ std::vector<DiagCode> all_codes() {
     return v;
 }
 
+namespace {
+// A cited line longer than this is shown as a window around the span.
+constexpr std::size_t kExcerptMax = 240, kExcerptBefore = 80;
+}  // namespace
+
+Location Location::of(const Span& s) {
+    Location l;
+    if (!s.valid()) return l;
+    l.file = s.file->name();
+    std::tie(l.line, l.column) = s.file->line_col(s.begin);
+    l.offset = s.begin;
+    std::string_view text = s.file->line_text(l.line);
+    std::size_t col0 = std::min<std::size_t>(text.size(), static_cast<std::size_t>(l.column - 1));
+    l.length = static_cast<std::uint32_t>(std::min<std::size_t>(text.size() - col0, s.end - s.begin));
+    std::size_t from = 0;
+    if (text.size() > kExcerptMax) {
+        from = col0 > kExcerptBefore ? col0 - kExcerptBefore : 0;
+        while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;  // whole characters
+        std::size_t to = std::min(text.size(), from + kExcerptMax);
+        while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) ++to;
+        text = text.substr(from, to - from);
+        l.length = static_cast<std::uint32_t>(std::min<std::size_t>(l.length, text.size() - (col0 - from)));
+    }
+    l.excerpt = std::string(text);
+    l.excerpt_column = static_cast<int>(col0 - from) + 1;
+    return l;
+}
+
+std::string Location::where() const {
+    if (!valid()) return "<unknown>";
+    return fmt::format("{}:{}:{}", file, line, column);
+}
+
+SourcePtr read_source(const std::string& path, Diagnostics& diags) {
+    std::string err;
+    SourcePtr file = read_source(path, err);
+    if (!file) diags.error(DiagCode::Io, Span{}, err);
+    return file;
+}
+
 Diagnostic& Diagnostics::error(DiagCode c, Span s, std::string msg) {
     std::size_t before = items_.size();
-    add(Diagnostic{Severity::Error, c, s, std::move(msg), {}, {}});
+    add(Diagnostic{Severity::Error, c, Location::of(s), std::move(msg), {}, {}});
     return items_.size() > before ? items_.back() : overflow_;
 }
 
 Diagnostic& Diagnostics::warning(DiagCode c, Span s, std::string msg) {
     std::size_t before = items_.size();
-    add(Diagnostic{Severity::Warning, c, s, std::move(msg), {}, {}});
+    add(Diagnostic{Severity::Warning, c, Location::of(s), std::move(msg), {}, {}});
     return items_.size() > before ? items_.back() : overflow_;
 }
 
@@ -57,10 +98,8 @@ void Diagnostics::append(const Diagnostics& other) {
 
 void Diagnostics::sort() {
     std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        std::string fa = a.span.file ? a.span.file->name() : "";
-        std::string fb = b.span.file ? b.span.file->name() : "";
-        if (fa != fb) return fa < fb;
-        return a.span.begin < b.span.begin;
+        if (a.at.file != b.at.file) return a.at.file < b.at.file;
+        return a.at.offset < b.at.offset;
     });
 }
 
@@ -75,11 +114,10 @@ static const char* severity_name(Severity s) {
 
 std::string render(const Diagnostic& d) {
     std::string out;
-    if (d.span.valid()) {
-        auto [line, col] = d.span.file->line_col(d.span.begin);
-        out = fmt::format("{}:{}:{}: {}[{}]: {}\n", d.span.file->name(), line, col, severity_name(d.severity),
-                          code_name(d.code), d.message);
-        std::string_view text = d.span.file->line_text(line);
+    if (d.at.valid()) {
+        const int line = d.at.line, col = d.at.excerpt_column;
+        out = fmt::format("{}: {}[{}]: {}\n", d.at.where(), severity_name(d.severity), code_name(d.code), d.message);
+        std::string_view text = d.at.excerpt;
         std::string gutter = fmt::format("{:>5} | ", line);
         out += gutter;
         out += text;
@@ -91,7 +129,7 @@ std::string render(const Diagnostic& d) {
         for (int i = 0; i < col - 1 && i < static_cast<int>(text.size()); ++i)
             if (!is_cont(text[i])) pad += text[i] == '\t' ? '\t' : ' ';
         std::size_t from = std::min<std::size_t>(text.size(), static_cast<std::size_t>(col - 1));
-        std::size_t to = std::min<std::size_t>(text.size(), from + (d.span.end - d.span.begin));
+        std::size_t to = std::min<std::size_t>(text.size(), from + d.at.length);
         std::size_t width = 0;
         for (std::size_t i = from; i < to; ++i) width += !is_cont(text[i]);
         out += fmt::format("{:>5} | {}{}\n", "", pad, std::string(std::max<std::size_t>(width, 1), '^'));

@@ -1,6 +1,7 @@
 // Diagnostics are data: collected, sorted and rendered one way
 // (`file:line:col: error[code]: message`, the source line, a caret).
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,10 +24,27 @@ std::vector<DiagCode> all_codes();
 
 enum class Severity { Error, Warning, Note };
 
+// Where a diagnostic points, resolved when it is reported: it owns its text, so a
+// diagnostic never keeps the file it cites alive (a run over 4,000 Bundles holds
+// no Bundle after it is loaded). `excerpt` is the cited line, or a window of it on
+// a long line (a minified Bundle), with the span at excerpt_column.
+struct Location {
+    std::string file;
+    int line = 0, column = 0;        // 1-based; column counts bytes
+    std::uint32_t offset = 0;        // byte offset of the span in the file
+    std::uint32_t length = 0;        // bytes of the span on its first line
+    std::string excerpt;
+    int excerpt_column = 0;          // 1-based byte column of the span in `excerpt`
+    bool valid() const { return line > 0; }
+    // "file:line:col", or "<unknown>".
+    std::string where() const;
+    static Location of(const Span& s);
+};
+
 struct Diagnostic {
     Severity severity = Severity::Error;
     DiagCode code = DiagCode::Syntax;
-    Span span;
+    Location at;
     std::string message;
     std::vector<std::string> notes;  // each rendered as "  = note: ..."
     std::string suggestion;          // rendered as "  = help: did you mean `...`?"
@@ -57,6 +75,9 @@ private:
 std::string render(const Diagnostic& d);
 // Renders all, sorted, then a summary line when errors were dropped by the cap.
 std::string render(const Diagnostics& ds);
+
+// Reads a file for a loader; on failure reports DiagCode::Io and returns nullptr.
+SourcePtr read_source(const std::string& path, Diagnostics& diags);
 
 // The closest candidate by edit distance, or "" when none is close enough.
 std::string closest_name(const std::string& name, const std::vector<std::string>& candidates);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -51,14 +50,6 @@ SourcePtr read_source(const std::string& path, std::string& error) {
         return nullptr;
     }
     return std::make_shared<SourceFile>(path, ss.str());
-}
-
-SourcePtr keep_alive(SourcePtr f) {
-    static std::mutex mu;
-    static std::vector<SourcePtr> files;
-    std::lock_guard<std::mutex> lock(mu);
-    files.push_back(f);
-    return f;
 }
 
 std::string Span::where() const {

@@ -34,10 +34,6 @@ using SourcePtr = std::shared_ptr<const SourceFile>;
 // Reads a file; returns nullptr and sets `error` when it cannot be read.
 SourcePtr read_source(const std::string& path, std::string& error);
 
-// Keeps a loaded file alive for the rest of the process and returns it: diagnostics
-// point into their SourceFile and may outlive the loader that read it.
-SourcePtr keep_alive(SourcePtr f);
-
 // A half-open byte range [begin, end) in a source file.
 struct Span {
     const SourceFile* file = nullptr;

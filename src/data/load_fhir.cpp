@@ -211,19 +211,13 @@ std::uint8_t record_type_index(std::string_view t) {
 bool load_fhir_bundle_text(const std::string& name, std::string text, const Bindings& b, const PatientSink& sink,
                            std::vector<Rejection>& rejects, Diagnostics& diags, FhirStats* stats) {
     auto file = std::make_shared<const SourceFile>(name, std::move(text));
-    keep_alive(file);
     return load_bundle(file, b, sink, rejects, diags, stats);
 }
 
 bool load_fhir_bundle(const std::string& path, const Bindings& b, const PatientSink& sink,
                       std::vector<Rejection>& rejects, Diagnostics& diags, FhirStats* stats) {
-    std::string err;
-    SourcePtr file = read_source(path, err);
-    if (!file) {
-        diags.error(DiagCode::Io, Span{}, err);
-        return false;
-    }
-    keep_alive(file);
+    SourcePtr file = read_source(path, diags);
+    if (!file) return false;
     return load_bundle(file, b, sink, rejects, diags, stats);
 }
 

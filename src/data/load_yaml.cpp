@@ -382,13 +382,8 @@ Timeline timeline_from_yaml(const YAML::Node& patient, const std::string& file, 
 }
 
 bool load_yaml_timelines(const std::string& path, const Bindings& b, LoadResult& out, Diagnostics& diags) {
-    std::string err;
-    SourcePtr file = read_source(path, err);
-    if (!file) {
-        diags.error(DiagCode::Io, Span{}, err);
-        return false;
-    }
-    keep_alive(file);
+    SourcePtr file = read_source(path, diags);
+    if (!file) return false;
     auto span = [&](const YAML::Mark& m, std::size_t len) {
         if (m.line < 0) return Span{file.get(), 0, 0};
         std::uint32_t begin = file->offset_of(m.line + 1, m.column + 1);

@@ -59,12 +59,8 @@ Compilation compile_source(SourcePtr src, Diagnostics& diags, const CompileOptio
 }
 
 Compilation compile_file(const std::string& path, Diagnostics& diags, const CompileOptions& opt) {
-    std::string err;
-    SourcePtr src = read_source(path, err);
-    if (!src) {
-        diags.error(DiagCode::Io, Span{}, err);
-        return {};
-    }
+    SourcePtr src = read_source(path, diags);
+    if (!src) return {};
     return compile_source(src, diags, opt);
 }
 

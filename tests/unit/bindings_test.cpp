@@ -77,7 +77,7 @@ Diagnostics load_text(const std::string& text, bool expect_ok = false) {
 
 bool mentions(const Diagnostics& d, const std::string& text, int line) {
     for (const auto& x : d.items())
-        if (x.message.find(text) != std::string::npos && x.span.line() == line && x.code == DiagCode::Bindings)
+        if (x.message.find(text) != std::string::npos && x.at.line == line && x.code == DiagCode::Bindings)
             return true;
     return false;
 }
@@ -547,12 +547,12 @@ TEST_CASE("malformed YAML gives one located diagnostic", "[bindings]") {
     REQUIRE(d.items().size() == 1);
     const auto& x = d.items()[0];
     CHECK(x.code == DiagCode::Bindings);
-    CHECK(x.span.valid());
-    CHECK(x.span.file->name() == path);
-    CHECK(x.span.line() >= 4);
+    CHECK(x.at.valid());
+    CHECK(x.at.file == path);
+    CHECK(x.at.line >= 4);
     CHECK(x.message.find("malformed YAML") != std::string::npos);
     std::string shown = render(d);
-    CHECK(shown.find(path + ":" + std::to_string(x.span.line()) + ":") != std::string::npos);
+    CHECK(shown.find(path + ":" + std::to_string(x.at.line) + ":") != std::string::npos);
     CHECK(shown.find("error[bindings]") != std::string::npos);
 }
 

@@ -264,7 +264,7 @@ TEST_CASE("golden: three mistakes in one file give three located errors", "[gold
     auto kept = compile_source(load("tests/golden/check/three-mistakes.crit"), d, options());  // spans point into it
     std::vector<std::string> where;
     for (const auto& x : d.items())
-        if (x.severity == Severity::Error) where.push_back(x.span.where() + " " + code_name(x.code));
+        if (x.severity == Severity::Error) where.push_back(x.at.where() + " " + code_name(x.code));
     std::sort(where.begin(), where.end());
     CHECK(where == std::vector<std::string>{"tests/golden/check/three-mistakes.crit:10:5 unknown-name",
                                             "tests/golden/check/three-mistakes.crit:11:18 unit-dimension",

@@ -47,7 +47,7 @@ Parsed parse(const std::string& text) {
 
 std::string describe(const std::vector<Diagnostic>& ds) {
     std::string s;
-    for (const auto& d : ds) s += d.span.where() + ": " + d.message + "\n";
+    for (const auto& d : ds) s += d.at.where() + ": " + d.message + "\n";
     return s.empty() ? "(no errors)" : s;
 }
 
@@ -80,8 +80,8 @@ void check_err(const ErrRow& r) {
     INFO(describe(p.errors));
     REQUIRE(p.errors.size() == 1);
     CHECK_THAT(p.errors[0].message, Catch::Contains(r.message));
-    CHECK(p.errors[0].span.line() == r.err_line);
-    CHECK(p.errors[0].span.column() == r.err_col);
+    CHECK(p.errors[0].at.line == r.err_line);
+    CHECK(p.errors[0].at.column == r.err_col);
 }
 
 // ---- the language, row by row --------------------------------------------------
@@ -404,10 +404,10 @@ TEST_CASE("grammar: several broken items in one file give one error each, in ord
         "V: g\n");
     INFO(describe(p.errors));
     REQUIRE(p.errors.size() == 4);
-    CHECK(p.errors[0].span.where() == "t.crit:2:6");
-    CHECK(p.errors[1].span.where() == "t.crit:4:6");
-    CHECK(p.errors[2].span.where() == "t.crit:7:7");
-    CHECK(p.errors[3].span.where() == "t.crit:8:18");
+    CHECK(p.errors[0].at.where() == "t.crit:2:6");
+    CHECK(p.errors[1].at.where() == "t.crit:4:6");
+    CHECK(p.errors[2].at.where() == "t.crit:7:7");
+    CHECK(p.errors[3].at.where() == "t.crit:8:18");
     // The good items around them are kept.
     CHECK(p.ast == "(criterion CR a)\n(criterion Y d)\n(criterion V g)");
     for (const auto& e : p.errors) CHECK(e.code == DiagCode::Syntax);
@@ -423,8 +423,8 @@ TEST_CASE("grammar: nesting depth limits", "[grammar]") {
             INFO(n << " parentheses: " << describe(p.errors));
             REQUIRE(p.errors.size() == 1);
             CHECK_THAT(p.errors[0].message, Catch::Contains("nested too deeply"));
-            CHECK(p.errors[0].span.line() == 1);
-            CHECK(p.errors[0].span.column() == 38);  // at the 33rd '('
+            CHECK(p.errors[0].at.line == 1);
+            CHECK(p.errors[0].at.column == 38);  // at the 33rd '('
             CHECK(p.ast.empty());
         }
     }
@@ -444,7 +444,7 @@ TEST_CASE("grammar: nesting depth limits", "[grammar]") {
             INFO(n << " nested blocks: " << describe(p.errors));
             REQUIRE(p.errors.size() == 1);
             CHECK_THAT(p.errors[0].message, Catch::Contains("blocks are nested too deeply"));
-            CHECK(p.errors[0].span.line() == 18);
+            CHECK(p.errors[0].at.line == 18);
         }
     }
 }
@@ -471,7 +471,7 @@ TEST_CASE("grammar: hostile files: size limit and NUL bytes", "[grammar]") {
         auto p = parse(std::string("CR: a\nX: b\0c\n", 13));
         REQUIRE(p.errors.size() == 1);
         CHECK_THAT(p.errors[0].message, Catch::Contains("NUL byte"));
-        CHECK(p.errors[0].span.where() == "t.crit:2:5");
+        CHECK(p.errors[0].at.where() == "t.crit:2:5");
     }
 }
 
@@ -617,9 +617,9 @@ TEST_CASE("grammar: several broken items, some failing at their first token, giv
     INFO(describe(p.errors));
     CHECK(p.ast == "(criterion X a)\n(criterion Y b)");
     REQUIRE(p.errors.size() == 3);
-    CHECK(p.errors[0].span.where() == "t.crit:1:6");
-    CHECK(p.errors[1].span.where() == "t.crit:3:1");
-    CHECK(p.errors[2].span.where() == "t.crit:5:14");
+    CHECK(p.errors[0].at.where() == "t.crit:1:6");
+    CHECK(p.errors[1].at.where() == "t.crit:3:1");
+    CHECK(p.errors[2].at.where() == "t.crit:5:14");
 }
 
 // ---- engine bugs ------------------------------------------------------------------------

@@ -432,10 +432,10 @@ TEST_CASE("load_yaml_timelines: hard errors are located diagnostics", "[load_yam
         REQUIRE(d.items().size() == 1);
         const auto& x = d.items()[0];
         CHECK(x.code == DiagCode::Timeline);
-        CHECK(x.span.file->name() == p);
-        CHECK(x.span.line() >= 3);
+        CHECK(x.at.file == p);
+        CHECK(x.at.line >= 3);
         CHECK(x.message.find("malformed YAML") != std::string::npos);
-        CHECK(render(d).find(p + ":" + std::to_string(x.span.line()) + ":") != std::string::npos);
+        CHECK(render(d).find(p + ":" + std::to_string(x.at.line) + ":") != std::string::npos);
     }
     SECTION("not a timeline") {
         std::string p = write_temp("list.yaml", "- 1\n- 2\n");
@@ -444,7 +444,7 @@ TEST_CASE("load_yaml_timelines: hard errors are located diagnostics", "[load_yam
         CHECK_FALSE(load_yaml_timelines(p, bindings(), out, d));
         REQUIRE(d.items().size() == 1);
         CHECK(d.items()[0].code == DiagCode::Timeline);
-        CHECK(d.items()[0].span.line() == 1);
+        CHECK(d.items()[0].at.line == 1);
         CHECK(d.items()[0].message.find("not a patient timeline") != std::string::npos);
     }
     SECTION("an empty file") {
@@ -469,11 +469,11 @@ TEST_CASE("load_yaml_timelines: hard errors are located diagnostics", "[load_yam
         CHECK_FALSE(load_yaml_timelines(p, bindings(), out, d));
         REQUIRE(d.items().size() == 3);
         CHECK(d.items()[0].message.find("no `patient:` id") != std::string::npos);
-        CHECK(d.items()[0].span.line() == 2);
+        CHECK(d.items()[0].at.line == 2);
         CHECK(d.items()[1].message.find("`a` appears twice") != std::string::npos);
-        CHECK(d.items()[1].span.line() == 4);
+        CHECK(d.items()[1].at.line == 4);
         CHECK(d.items()[2].message.find("must be a list") != std::string::npos);
-        CHECK(d.items()[2].span.line() == 6);
+        CHECK(d.items()[2].at.line == 6);
         REQUIRE(out.patients.size() == 2);  // a and c
         CHECK(out.patients[1].patient_id == "c");
     }
@@ -487,7 +487,7 @@ TEST_CASE("load_yaml_timelines: hard errors are located diagnostics", "[load_yam
         CHECK(load_yaml_timelines(p, bindings(), out, d));  // not a hard error
         REQUIRE(d.items().size() == 1);
         CHECK(d.items()[0].severity == Severity::Warning);
-        CHECK(d.items()[0].span.line() == 2);
+        CHECK(d.items()[0].at.line == 2);
         CHECK(d.items()[0].suggestion == "timeline");
         REQUIRE(out.patients.size() == 1);
         CHECK(out.patients[0].observations.empty());

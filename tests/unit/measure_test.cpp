@@ -44,7 +44,7 @@ std::optional<Bindings> load_text(const std::string& text, Diagnostics& d) {
 
 bool mentions(const Diagnostics& d, const std::string& text, int line) {
     for (const auto& x : d.items())
-        if (x.message.find(text) != std::string::npos && x.span.line() == line && x.code == DiagCode::Bindings)
+        if (x.message.find(text) != std::string::npos && x.at.line == line && x.code == DiagCode::Bindings)
             return true;
     return false;
 }
@@ -127,7 +127,7 @@ TEST_CASE("measures: invalid measure_of is reported at its line", "[measures][bi
         CHECK_FALSE(b);
         CHECK(mentions(d, "concept `cells_pct` is `measure_of: cels`, which `concepts:` does not declare", 6));
         CHECK(d.items().at(0).suggestion == "cells");
-        CHECK(d.items().at(0).span.file->name().find("b.yaml") != std::string::npos);
+        CHECK(d.items().at(0).at.file.find("b.yaml") != std::string::npos);
     }
     SECTION("itself") {
         auto b = load_text("concepts:\n" + quantity("cells", "%", "    measure_of: cells\n"), d);
