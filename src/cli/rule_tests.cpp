@@ -24,23 +24,37 @@ std::string where(const std::string& file, const YAML::Node& n) {
     return fmt::format("{}:{}", file, n.Mark().line + 1);
 }
 
-// Runs one case; returns the failure messages (empty = pass).
-std::vector<std::string> run_case(const Program& p, const Bindings& b, const std::string& file, const YAML::Node& c) {
+// The span of a YAML node (or mark) in the test file, for test-case diagnostics.
+Span span_of(const SourceFile& f, const YAML::Mark& m, std::size_t len = 1) {
+    if (m.line < 0) return Span{&f, 0, 0};
+    std::uint32_t begin = f.offset_of(m.line + 1, m.column + 1);
+    return Span{&f, begin, begin + static_cast<std::uint32_t>(std::max<std::size_t>(len, 1))};
+}
+Span span_of(const SourceFile& f, const YAML::Node& n) {
+    return span_of(f, n.Mark(), n.IsScalar() ? n.Scalar().size() : 1);
+}
+
+// Runs one case. A malformed case (no timeline, a bad date, a result the rules do not
+// have) is a test-case diagnostic in `errs`; a case that runs and disagrees with its
+// expectations returns the failure messages. Either fails the case.
+std::vector<std::string> run_case(const Program& p, const Bindings& b, const SourceFile& src, const YAML::Node& c,
+                                  Diagnostics& errs) {
+    const std::string& file = src.name();
     std::vector<std::string> fails;
     std::vector<Rejection> rejects;
     Timeline t;
     if (c["patient"] && c["patient"].IsMap()) t = timeline_from_yaml(c["patient"], file, b, rejects);
     else if (c["timeline"]) t = timeline_from_yaml(c["timeline"], file, b, rejects);
-    else fails.push_back("the case has no `timeline` (or `patient`)");
+    else errs.error(DiagCode::TestCase, span_of(src, c), "the case has no `timeline` (or `patient`)");
     if (t.patient_id.empty()) t.patient_id = c["name"] ? c["name"].as<std::string>() : "case";
     for (const auto& r : rejects)
         fails.push_back(fmt::format("{}:{}: record rejected ({}): {}", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail));
     std::optional<Day> at;
     if (c["at"]) {
         at = parse_day(c["at"].as<std::string>());
-        if (!at) fails.push_back(fmt::format("{}: `at` is not a date", where(file, c["at"])));
+        if (!at) errs.error(DiagCode::TestCase, span_of(src, c["at"]), "`at` is not a date (YYYY-MM-DD)");
     }
-    if (!fails.empty()) return fails;
+    if (!fails.empty() || errs.has_errors()) return fails;
     EvalContext ctx;
     const Evaluation& ev = evaluate(p, t, at, ctx);
     if (const auto& want = c["expect"]) {
@@ -49,7 +63,7 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const std
             std::string expected = kv.second.IsNull() ? "null" : kv.second.as<std::string>();
             auto it = std::find_if(ev.results.begin(), ev.results.end(), [&](const ResultValue& r) { return r.name == name; });
             if (it == ev.results.end()) {
-                fails.push_back(fmt::format("{}: the rules have no result `{}`", where(file, kv.first), name));
+                errs.error(DiagCode::TestCase, span_of(src, kv.first), fmt::format("the rules have no result `{}`", name));
                 continue;
             }
             std::string got = it->kind == ResultValue::Kind::Absent ? "null" : it->text;
@@ -65,7 +79,7 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const std
             for (std::size_t i = 0; i < p.criterion_item.size(); ++i)
                 if (p.items[p.criterion_item[i]].name == name) slot = p.criterion_item[i];
             if (slot < 0) {
-                fails.push_back(fmt::format("{}: the rules have no criterion `{}`", where(file, kv.first), name));
+                errs.error(DiagCode::TestCase, span_of(src, kv.first), fmt::format("the rules have no criterion `{}`", name));
                 continue;
             }
             std::string got = truth_name(sample(ev.slots[slot].t, ev.domain, ev.domain.hi));
@@ -74,47 +88,66 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const std
                                             format_day(ev.domain.hi), expected, got));
         }
     }
-    if (!c["expect"] && !c["criteria"]) fails.push_back("the case expects nothing: add `expect:` or `criteria:`");
+    if (!c["expect"] && !c["criteria"])
+        errs.error(DiagCode::TestCase, span_of(src, c), "the case expects nothing: add `expect:` or `criteria:`");
     return fails;
 }
 
+// Test-case diagnostics, indented under the case they belong to.
+std::string indented(const Diagnostics& d) {
+    std::string out, text = render(d);
+    for (std::size_t at = 0; at < text.size();) {
+        std::size_t nl = text.find('\n', at);
+        if (nl == std::string::npos) nl = text.size();
+        out += "      " + text.substr(at, nl - at) + "\n";
+        at = nl + 1;
+    }
+    return out;
+}
+
 void run_file(const std::string& file, const std::string& bindings, std::ostream& out, Counts& counts) {
+    Diagnostics d;
+    auto fail_file = [&] {
+        out << render(d);
+        ++counts.failed;
+    };
+    SourcePtr src = read_source(file, d);
+    if (!src) return fail_file();
     YAML::Node doc;
     try {
-        doc = YAML::LoadFile(file);
+        doc = YAML::Load(src->text());
     } catch (const YAML::Exception& e) {
-        out << fmt::format("{}:{}:{}: error[test-case]: {}\n", file, e.mark.line + 1, e.mark.column + 1, e.msg);
-        ++counts.failed;
-        return;
+        d.error(DiagCode::TestCase, span_of(*src, e.mark), e.msg);
+        return fail_file();
     }
     if (!doc.IsMap() || !doc["rules"] || !doc["cases"] || !doc["cases"].IsSequence()) {
-        out << fmt::format("{}: error[test-case]: a test file has `rules:` and a list of `cases:`\n", file);
-        ++counts.failed;
-        return;
+        d.error(DiagCode::TestCase, span_of(*src, doc.IsDefined() ? doc.Mark() : YAML::Mark()),
+                "a test file has `rules:` and a list of `cases:`");
+        return fail_file();
     }
     fs::path rules = fs::path(file).parent_path() / doc["rules"].as<std::string>();
-    Diagnostics d;
     auto c = compile_file(rules.string(), d, CompileOptions{bindings, ""});
     if (!c.program) {
-        out << render(d);
-        out << fmt::format("{}: error[test-case]: the rules `{}` do not compile\n", file, rules.string());
-        ++counts.failed;
-        return;
+        d.error(DiagCode::TestCase, span_of(*src, doc["rules"]),
+                fmt::format("the rules `{}` do not compile", rules.string()));
+        return fail_file();
     }
     for (const auto& tc : doc["cases"]) {
         std::string name = tc["name"] ? tc["name"].as<std::string>() : where(file, tc);
         std::vector<std::string> fails;
+        Diagnostics errs;
         try {
-            fails = run_case(*c.program, *c.bindings, file, tc);
+            fails = run_case(*c.program, *c.bindings, *src, tc, errs);
         } catch (const YAML::Exception& e) {
-            fails.push_back(fmt::format("{}:{}: {}", file, e.mark.line + 1, e.msg));
+            errs.error(DiagCode::TestCase, span_of(*src, e.mark), e.msg);
         }
-        if (fails.empty()) {
+        if (fails.empty() && !errs.has_errors()) {
             ++counts.passed;
             out << fmt::format("ok    {}\n", name);
         } else {
             ++counts.failed;
             out << fmt::format("FAIL  {}  ({})\n", name, where(file, tc));
+            out << indented(errs);
             for (const auto& f : fails) out << "      " << f << "\n";
         }
     }
