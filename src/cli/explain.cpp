@@ -39,7 +39,7 @@ private:
 
     Truth truth_at(const Expr& e, Day d) const {
         const Value* v = by_node_[e.id];
-        if (!v || v->kind != 'T') return Truth::Unknown;
+        if (!v || v->kind != Type::Truth) return Truth::Unknown;
         return sample(v->t, ev_.domain, d);
     }
 
@@ -118,7 +118,7 @@ private:
 
     std::string evidence(const Expr& subject, Day d) const {
         const Value* v = by_node_[subject.id];
-        if (!v || v->kind != 'Q') return "";
+        if (!v || v->kind != Type::Quantity) return "";
         const QSeg* s = sample(v->q, ev_.domain, d);
         const std::string& concept_name = subject.r.subject_concept >= 0 ? p_.bindings->concepts[subject.r.subject_concept].name : subject.text;
         if (!s || !s->known) {
@@ -191,7 +191,7 @@ private:
         if (e.r.type == Type::Date) {
             // A date: its value, then (for `first X`) why X first held on that day.
             const Value* v = by_node_[e.id];
-            DateVal dv = v && v->kind == 'D' ? v->d : DateVal::unknown();
+            DateVal dv = v && v->kind == Type::Date ? v->d : DateVal::unknown();
             out_ += fmt::format("{}{} = {}   [line {}]\n", pad, expr_source(e), date_text(dv), e.span.line());
             if ((e.kind == ExprKind::First || e.kind == ExprKind::Last) && e.kids[0]->r.type == Type::Truth)
                 clause(*e.kids[0], dv.state == DateVal::State::Known ? dv.day : d, depth + 1);
@@ -246,7 +246,7 @@ private:
                     clause(inner, probe, depth + 1);
                 } else {
                     const Value* anchor = by_node_[e.kids[1]->id];
-                    std::string a = anchor && anchor->kind == 'D' ? date_text(anchor->d) : "unknown";
+                    std::string a = anchor && anchor->kind == Type::Date ? date_text(anchor->d) : "unknown";
                     out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
                     clause(inner, d, depth + 1);
                 }
@@ -257,9 +257,9 @@ private:
                 // day it was known not to hold (a documented non-response); unknown days are skipped.
                 const Value* v = by_node_[e.kids[0]->id];
                 const Value* anchor = by_node_[e.kids[1]->id];
-                DateVal a = anchor && anchor->kind == 'D' ? anchor->d : DateVal::unknown();
+                DateVal a = anchor && anchor->kind == Type::Date ? anchor->d : DateVal::unknown();
                 out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), date_text(a));
-                if (!v || v->kind != 'T' || a.state != DateVal::State::Known) break;
+                if (!v || v->kind != Type::Truth || a.state != DateVal::State::Known) break;
                 if (d < a.day) {
                     out_ += fmt::format("{}  {} is before the anchor: nothing can have been shown yet\n", pad, format_day(d));
                     break;
@@ -286,7 +286,7 @@ private:
             case ExprKind::Ever:
             case ExprKind::Never: {
                 const Value* v = by_node_[e.kids[0]->id];
-                if (v && v->kind == 'T') {
+                if (v && v->kind == Type::Truth) {
                     DateVal f = first_met(v->t, ev_.domain);
                     out_ += fmt::format("{}  `{}` first held: {}\n", pad, expr_source(*e.kids[0]),
                                         f.state == DateVal::State::Known ? format_day(f.day) : f.state == DateVal::State::Never ? "never" : "unknown");

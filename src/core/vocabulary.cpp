@@ -26,4 +26,28 @@ const char* type_name(Type t) {
     return "?";
 }
 
+char type_letter(Type t) {
+    switch (t) {
+        case Type::Truth: return 'T';
+        case Type::Quantity: return 'Q';
+        case Type::Date: return 'D';
+        case Type::Episode: return 'E';
+        case Type::Unknown:
+        case Type::Coded: return '?';
+    }
+    return '?';
+}
+
+const char* window_name(WindowKind w) {
+    switch (w) {
+        case WindowKind::After: return "after";
+        case WindowKind::Before: return "before";
+        case WindowKind::From: return "from";
+        case WindowKind::At: return "at";
+        case WindowKind::Within: return "within";
+        case WindowKind::AtLeastAfter: return "at least after";
+    }
+    return "?";
+}
+
 }  // namespace crit

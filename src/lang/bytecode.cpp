@@ -1,5 +1,7 @@
 #include "lang/bytecode.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -13,42 +15,81 @@ const Expr& Program::node(NodeId id) const { return *module->nodes[id]; }
 
 namespace {
 constexpr OpInfo kOps[] = {
-#define OP(name, operands, sig, syn) {#name, operands, sig, syn},
+#define OP(name, x, a, b, pops, push, syn) \
+    {#name, OperandKind::x, OperandKind::a, OperandKind::b, StackIn::pops, StackOut::push, syn},
 #include "lang/opcodes.def"
 #undef OP
 };
 
-char type_char(Type t) {
-    switch (t) {
-        case Type::Truth: return 'T';
-        case Type::Date: return 'D';
-        case Type::Episode: return 'E';
-        case Type::Quantity: return 'Q';
-        default: return '?';
+const char* kind_name(OperandKind k) {
+    switch (k) {
+        case OperandKind::None: return "";
+        case OperandKind::Concept: return "concept";
+        case OperandKind::Class: return "class";
+        case OperandKind::Slot: return "slot";
+        case OperandKind::Count: return "count";
+        case OperandKind::Const: return "const";
+        case OperandKind::Code: return "code";
+        case OperandKind::Cmp: return "cmp";
+        case OperandKind::Change: return "change";
+        case OperandKind::Window: return "window";
+        case OperandKind::Negate: return "negate";
+        case OperandKind::Unknown: return "unknown";
+        case OperandKind::Abnormal: return "abnormal";
+        case OperandKind::Patient: return "patient";
     }
+    return "?";
 }
 
-// The operand fields an opcode uses, parsed from its descriptor ("x:cmp b:const").
+// The operand fields an opcode uses.
 struct Operand {
-    char field;            // 'x', 'a' or 'b'
-    std::string_view kind;
+    char field;  // 'x', 'a' or 'b'
+    OperandKind kind;
 };
 std::vector<Operand> operands_of(Op op) {
+    const OpInfo& i = op_info(op);
     std::vector<Operand> v;
-    std::string_view d = op_info(op).operands;
-    while (!d.empty()) {
-        auto sp = d.find(' ');
-        std::string_view tok = d.substr(0, sp);
-        v.push_back({tok[0], tok.substr(2)});
-        d = sp == std::string_view::npos ? std::string_view() : d.substr(sp + 1);
-    }
+    for (Operand o : {Operand{'x', i.x}, Operand{'a', i.a}, Operand{'b', i.b}})
+        if (o.kind != OperandKind::None) v.push_back(o);
     return v;
 }
 
 std::uint32_t field_value(const Instr& in, char f) { return f == 'x' ? in.x : f == 'a' ? in.a : in.b; }
 
-const char* kCmpNames[] = {"<", "<=", ">", ">=", "=", "!="};
-const char* kWindowNames[] = {"after", "before", "from", "at", "within", "at least after"};
+// The types an instruction pops, for the item whose code it is in.
+std::vector<Type> pops_of(const Instr& in, Type item_type) {
+    switch (op_info(in.op).pops) {
+        case StackIn::None: return {};
+        case StackIn::T: return {Type::Truth};
+        case StackIn::Q: return {Type::Quantity};
+        case StackIn::D: return {Type::Date};
+        case StackIn::E: return {Type::Episode};
+        case StackIn::TD: return {Type::Truth, Type::Date};
+        case StackIn::DD: return {Type::Date, Type::Date};
+        case StackIn::Truths: return std::vector<Type>(in.a, Type::Truth);
+        case StackIn::TruthsAndFlags: return std::vector<Type>(in.a * (in.x ? 2u : 1u), Type::Truth);
+        case StackIn::Item: return {item_type};
+    }
+    return {};
+}
+
+std::optional<Type> push_of(const Program& p, const Instr& in) {
+    switch (op_info(in.op).push) {
+        case StackOut::None: return std::nullopt;
+        case StackOut::T: return Type::Truth;
+        case StackOut::Q: return Type::Quantity;
+        case StackOut::D: return Type::Date;
+        case StackOut::E: return Type::Episode;
+        case StackOut::Slot: return p.items[in.a].type;
+    }
+    return std::nullopt;
+}
+
+std::string letters(const std::vector<Type>& ts) {
+    std::string s;
+    for (Type t : ts) s += type_letter(t);
+    return s;
+}
 
 std::string item_kind_name(Item::Kind k) {
     switch (k) {
@@ -65,7 +106,40 @@ std::string item_kind_name(Item::Kind k) {
 }  // namespace
 
 const OpInfo& op_info(Op op) { return kOps[static_cast<int>(op)]; }
-std::size_t op_count() { return sizeof(kOps) / sizeof(kOps[0]); }
+std::size_t op_count() { return std::size(kOps); }
+
+std::string operand_signature(Op op) {
+    std::string s;
+    for (const auto& o : operands_of(op)) s += fmt::format("{}{}:{}", s.empty() ? "" : " ", o.field, kind_name(o.kind));
+    return s;
+}
+
+std::string stack_signature(Op op) {
+    const OpInfo& i = op_info(op);
+    std::string s;
+    switch (i.pops) {
+        case StackIn::None: break;
+        case StackIn::T: s = "T"; break;
+        case StackIn::Q: s = "Q"; break;
+        case StackIn::D: s = "D"; break;
+        case StackIn::E: s = "E"; break;
+        case StackIn::TD: s = "TD"; break;
+        case StackIn::DD: s = "DD"; break;
+        case StackIn::Truths: s = "T*"; break;
+        case StackIn::TruthsAndFlags: s = "T*[T*]"; break;
+        case StackIn::Item: s = "*"; break;
+    }
+    s += '>';
+    switch (i.push) {
+        case StackOut::None: break;
+        case StackOut::T: s += "T"; break;
+        case StackOut::Q: s += "Q"; break;
+        case StackOut::D: s += "D"; break;
+        case StackOut::E: s += "E"; break;
+        case StackOut::Slot: s += "*"; break;
+    }
+    return s;
+}
 
 bool verify(const Program& p, Diagnostics& diags) {
     std::size_t before = diags.error_count();
@@ -84,7 +158,7 @@ bool verify(const Program& p, Diagnostics& diags) {
             return false;
         }
         expected_begin = it.end;
-        std::string stack;
+        std::vector<Type> stack;
         for (std::uint32_t pc = it.begin; pc < it.end; ++pc) {
             const Instr& in = p.code[pc];
             if (static_cast<std::size_t>(in.op) >= op_count()) {
@@ -94,40 +168,42 @@ bool verify(const Program& p, Diagnostics& diags) {
             for (const auto& o : operands_of(in.op)) {
                 std::uint32_t v = field_value(in, o.field);
                 bool ok = true;
-                if (o.kind == "concept") ok = v < p.bindings->concepts.size();
-                else if (o.kind == "class") ok = v < p.bindings->classes.size();
-                else if (o.kind == "slot") ok = v < slot;
-                else if (o.kind == "const") ok = v < p.consts.size();
-                else if (o.kind == "cmp") ok = v < 6;
-                else if (o.kind == "window") ok = v < 6;
-                else if (o.kind == "patient") ok = v < 2;
-                else if (o.kind == "change") ok = (v >> 4) < 6;
-                else if (o.kind == "code") ok = in.a < p.bindings->concepts.size() && v < p.bindings->concepts[in.a].values.size();
+                switch (o.kind) {
+                    case OperandKind::Concept: ok = v < p.bindings->concepts.size(); break;
+                    case OperandKind::Class: ok = v < p.bindings->classes.size(); break;
+                    case OperandKind::Slot: ok = v < slot; break;
+                    case OperandKind::Const: ok = v < p.consts.size(); break;
+                    case OperandKind::Cmp: ok = v < kCmpOpCount; break;
+                    case OperandKind::Window: ok = v < kWindowKindCount; break;
+                    case OperandKind::Patient: ok = v < kPatientDateCount; break;
+                    case OperandKind::Change: ok = (v >> 4) < kCmpOpCount; break;
+                    case OperandKind::Code:
+                        ok = in.a < p.bindings->concepts.size() && v < p.bindings->concepts[in.a].values.size();
+                        break;
+                    case OperandKind::Negate:
+                    case OperandKind::Unknown:
+                    case OperandKind::Abnormal: ok = v <= 1; break;
+                    case OperandKind::None:
+                    case OperandKind::Count: break;
+                }
                 if (!ok) {
                     // Later checks would index with this operand: stop here.
                     fail(pc, fmt::format("{} operand {}={} out of range", op_info(in.op).name, o.field, v));
                     return false;
                 }
             }
-            // Stack effect from the signature.
-            std::string_view sig = op_info(in.op).signature;
-            auto arrow = sig.find('>');
-            std::string_view pops = sig.substr(0, arrow), pushes = sig.substr(arrow + 1);
-            std::string need;
-            if (pops == "T*") need.assign(in.a * ((in.op == Op::AT_LEAST && in.x) ? 2 : 1), 'T');
-            else if (pops == "*") need = std::string(1, type_char(it.type));
-            else need = pops;
-            if (stack.size() < need.size() || stack.compare(stack.size() - need.size(), need.size(), need) != 0) {
-                fail(pc, fmt::format("{} needs [{}] on the stack, found [{}]", op_info(in.op).name, need, stack));
+            // Stack effect, from the table.
+            std::vector<Type> need = pops_of(in, it.type);
+            if (stack.size() < need.size() || !std::equal(need.begin(), need.end(), stack.end() - static_cast<long>(need.size()))) {
+                fail(pc, fmt::format("{} needs [{}] on the stack, found [{}]", op_info(in.op).name, letters(need), letters(stack)));
                 return false;
             }
             stack.resize(stack.size() - need.size());
-            if (pushes == "*") stack += type_char(p.items[in.a].type);
-            else stack += pushes;
+            if (auto t = push_of(p, in)) stack.push_back(*t);
             if (in.op == Op::RETURN && pc + 1 != it.end) fail(pc, "RETURN before the end of the item");
         }
         if (p.code[it.end - 1].op != Op::RETURN) fail(it.end - 1, fmt::format("item `{}` does not end in RETURN", it.name));
-        if (!stack.empty()) fail(it.end - 1, fmt::format("item `{}` leaves [{}] on the stack", it.name, stack));
+        if (!stack.empty()) fail(it.end - 1, fmt::format("item `{}` leaves [{}] on the stack", it.name, letters(stack)));
     }
     if (expected_begin != p.code.size()) fail(expected_begin, "code after the last item");
     return diags.error_count() == before;
@@ -135,24 +211,27 @@ bool verify(const Program& p, Diagnostics& diags) {
 
 static std::string operand_text(const Program& p, const Instr& in, const Operand& o) {
     std::uint32_t v = field_value(in, o.field);
-    if (o.kind == "concept") return p.bindings->concepts[v].name;
-    if (o.kind == "class") return "class " + p.bindings->classes[v].name;
-    if (o.kind == "slot") return p.items[v].name;
-    if (o.kind == "count") return std::to_string(v);
-    if (o.kind == "const") return p.consts[v].display;
-    if (o.kind == "cmp") return kCmpNames[v];
-    if (o.kind == "window") return kWindowNames[v];
-    if (o.kind == "patient") return kPatientDateNames[v];
-    if (o.kind == "negate") return v ? "is not" : "is";
-    if (o.kind == "unknown") return v ? "unknown" : "known";
-    if (o.kind == "abnormal") return v ? "among abnormal at baseline" : "";
-    if (o.kind == "code") return p.bindings->concepts[in.a].values[v];
-    if (o.kind == "change") {
-        std::string s = (v & kIncrease) ? "increased" : "decreased";
-        if (v & kByAmount) s += " by";
-        s += std::string(" ") + kCmpNames[v >> 4];
-        s += (v & kNadir) ? " (from nadir)" : " (from baseline)";
-        return s;
+    switch (o.kind) {
+        case OperandKind::Concept: return p.bindings->concepts[v].name;
+        case OperandKind::Class: return "class " + p.bindings->classes[v].name;
+        case OperandKind::Slot: return p.items[v].name;
+        case OperandKind::Count: return std::to_string(v);
+        case OperandKind::Const: return p.consts[v].display;
+        case OperandKind::Cmp: return cmp_name(static_cast<CmpOp>(v));
+        case OperandKind::Window: return window_name(static_cast<WindowKind>(v));
+        case OperandKind::Patient: return kPatientDateNames[v];
+        case OperandKind::Negate: return v ? "is not" : "is";
+        case OperandKind::Unknown: return v ? "unknown" : "known";
+        case OperandKind::Abnormal: return v ? "among abnormal at baseline" : "";
+        case OperandKind::Code: return p.bindings->concepts[in.a].values[v];
+        case OperandKind::Change: {
+            std::string s = (v & kIncrease) ? "increased" : "decreased";
+            if (v & kByAmount) s += " by";
+            s += std::string(" ") + cmp_name(static_cast<CmpOp>(v >> 4));
+            s += (v & kNadir) ? " (from nadir)" : " (from baseline)";
+            return s;
+        }
+        case OperandKind::None: break;
     }
     return std::to_string(v);
 }
@@ -189,8 +268,11 @@ std::string opcode_reference() {
         "| opcode | operands | stack | meaning |\n"
         "|---|---|---|---|\n";
     for (std::size_t i = 0; i < op_count(); ++i)
-        out += fmt::format("| `{}` | {} | `{}` | {} |\n", kOps[i].name, *kOps[i].operands ? kOps[i].operands : "-",
-                           kOps[i].signature, kOps[i].synopsis);
+        out += fmt::format("| `{}` | {} | `{}` | {} |\n", kOps[i].name,
+                           kOps[i].x == OperandKind::None && kOps[i].a == OperandKind::None && kOps[i].b == OperandKind::None
+                               ? "-"
+                               : operand_signature(static_cast<Op>(i)),
+                           stack_signature(static_cast<Op>(i)), kOps[i].synopsis);
     return out;
 }
 

@@ -18,19 +18,32 @@ struct Module;
 struct Expr;
 
 enum class Op : std::uint8_t {
-#define OP(name, operands, sig, syn) name,
+#define OP(name, x, a, b, pops, push, syn) name,
 #include "lang/opcodes.def"
 #undef OP
 };
 
+// What an instruction field holds (the x, a, b columns of opcodes.def).
+enum class OperandKind : std::uint8_t {
+    None, Concept, Class, Slot, Count, Const, Code, Cmp, Change, Window, Negate, Unknown, Abnormal, Patient
+};
+// The values an opcode takes from the stack (rightmost on top) and the one it leaves.
+enum class StackIn : std::uint8_t { None, T, Q, D, E, TD, DD, Truths, TruthsAndFlags, Item };
+enum class StackOut : std::uint8_t { None, T, Q, D, E, Slot };
+
 struct OpInfo {
     const char* name;
-    const char* operands;   // e.g. "x:cmp b:const": which fields are used and what they mean
-    const char* signature;
+    OperandKind x, a, b;
+    StackIn pops;
+    StackOut push;
     const char* synopsis;
 };
 const OpInfo& op_info(Op op);
 std::size_t op_count();
+// "x:cmp b:const": the fields an opcode uses and what they hold (disassembler, docs).
+std::string operand_signature(Op op);
+// "QT>T": the stack effect as docs/bytecode.md writes it.
+std::string stack_signature(Op op);
 
 struct Instr {
     Op op;

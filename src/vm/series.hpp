@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/dates.hpp"
+#include "core/vocabulary.hpp"
 
 namespace crit {
 
@@ -54,9 +55,10 @@ struct Episode {
     std::optional<Day> end;  // empty: continuous therapy, still running
 };
 
-// One stack or slot value; `kind` says which member is live.
+// One stack or slot value; `kind` says which member is live: Truth (t), Quantity (q),
+// Date (d) or Episode (e).
 struct Value {
-    char kind = 'T';  // T, Q, D, E
+    Type kind = Type::Truth;
     TruthSeries t;
     QuantSeries q;
     DateVal d;

@@ -31,7 +31,7 @@ struct Machine {
         return {b, e};
     }
 
-    Value& push(char kind) {
+    Value& push(Type kind) {
         if (top == stack.size()) stack.emplace_back();
         Value& v = stack[top++];
         v.kind = kind;
@@ -85,13 +85,10 @@ struct Machine {
 
     bool ev_trace = false;
 
-    // Whether an opcode leaves a value on the stack (MEASURED does not): from the signatures.
+    // Whether an opcode leaves a value on the stack (MEASURED does not): from the table.
     static inline const std::vector<bool> pushes_ = [] {
         std::vector<bool> v;
-        for (std::size_t i = 0; i < op_count(); ++i) {
-            std::string_view sig = op_info(static_cast<Op>(i)).signature;
-            v.push_back(sig.back() != '>');
-        }
+        for (std::size_t i = 0; i < op_count(); ++i) v.push_back(op_info(static_cast<Op>(i)).push != StackOut::None);
         return v;
     }();
 
@@ -99,13 +96,13 @@ struct Machine {
         switch (in.op) {
             case Op::LOAD_Q: {
                 auto [b, e] = series_of(in.a);
-                Value& v = push('Q');
+                Value& v = push(Type::Quantity);
                 auto base = static_cast<std::uint32_t>(b - t.observations.data());
                 build_quantity(b, e, base, standing_of(in.a), dom, v.q);
                 return;
             }
             case Op::LOAD_BASE: {
-                Value& v = push('Q');
+                Value& v = push(Type::Quantity);
                 v.q.clear();
                 std::uint32_t index = 0;
                 auto base = baseline_value(in.a, &index);
@@ -114,19 +111,19 @@ struct Machine {
             }
             case Op::LOAD_BOOL: {
                 auto [b, e] = series_of(in.a);
-                build_boolean(b, e, standing_of(in.a), dom, push('T').t);
+                build_boolean(b, e, standing_of(in.a), dom, push(Type::Truth).t);
                 return;
             }
             case Op::IS_CODE: {
                 auto [b, e] = series_of(in.a);
-                build_coded(b, e, standing_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push('T').t);
+                build_coded(b, e, standing_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push(Type::Truth).t);
                 return;
             }
             case Op::CMP: {
                 Value& q = peek();
                 TruthSeries& out = scratch.series;
                 compare_series(q.q, static_cast<CmpOp>(in.x), p.consts[in.b].number, out);
-                q.kind = 'T';
+                q.kind = Type::Truth;
                 q.t.swap(out);
                 return;
             }
@@ -141,7 +138,7 @@ struct Machine {
                 spec.k = p.consts[in.b].number;
                 TruthSeries& out = scratch.series;
                 change_series(q.q, b, e, baseline_day(), baseline_value(in.a), spec, dom, out);
-                q.kind = 'T';
+                q.kind = Type::Truth;
                 q.t.swap(out);
                 return;
             }
@@ -155,7 +152,7 @@ struct Machine {
                 if (in.op == Op::AND) and_series(in_series, dom, out);
                 else or_series(in_series, dom, out);
                 pop(in.a);
-                push('T').t.swap(out);
+                push(Type::Truth).t.swap(out);
                 return;
             }
             case Op::AT_LEAST: {
@@ -173,7 +170,7 @@ struct Machine {
                 TruthSeries& out = scratch.series;
                 at_least_series(members, abnormal, static_cast<int>(in.b), dom, out);
                 pop(n + flags);
-                push('T').t.swap(out);
+                push(Type::Truth).t.swap(out);
                 return;
             }
             case Op::FOR: {
@@ -204,7 +201,7 @@ struct Machine {
                 return;
             case Op::PATIENT_DATE: {
                 const auto& d = in.a == static_cast<int>(PatientDate::Diagnosis) ? t.diagnosis_date : t.birth_date;
-                push('D').d = d ? DateVal::known(*d) : DateVal::unknown();
+                push(Type::Date).d = d ? DateVal::known(*d) : DateVal::unknown();
                 return;
             }
             case Op::DATE_ELSE: {
@@ -229,11 +226,11 @@ struct Machine {
                 peek().t.swap(out);
                 return;
             }
-            case Op::ON_CLASS: on_class_series(t, in.a, dom, push('T').t); return;
+            case Op::ON_CLASS: on_class_series(t, in.a, dom, push(Type::Truth).t); return;
             case Op::TREATMENTS: {
                 // As of the evaluation date: later courses have not started, and a course
                 // ending after it is still running.
-                auto& eps = push('E').e;
+                auto& eps = push(Type::Episode).e;
                 episodes_of(t, in.a, p.bindings->classes[in.a].episode_gap, dom.hi, eps);
                 for (auto& e : eps)
                     if (e.end && *e.end > dom.hi) e.end.reset();
@@ -249,7 +246,7 @@ struct Machine {
             case Op::LAST_DAY: {
                 DateVal d = in.op == Op::FIRST_DAY ? first_met(peek().t, dom) : last_met(peek().t, dom);
                 pop();
-                push('D').d = d;
+                push(Type::Date).d = d;
                 return;
             }
             case Op::EP_START:
@@ -261,7 +258,7 @@ struct Machine {
                     else if (eps.back().end) d = DateVal::known(*eps.back().end);
                 }
                 pop();
-                push('D').d = d;
+                push(Type::Date).d = d;
                 return;
             }
             case Op::DATE_ADD: {
@@ -269,11 +266,11 @@ struct Machine {
                 if (d.state == DateVal::State::Known) d.day = add(d.day, p.consts[in.b].duration);
                 return;
             }
-            case Op::DATE: push('D').d = DateVal::known(p.consts[in.b].day); return;
+            case Op::DATE: push(Type::Date).d = DateVal::known(p.consts[in.b].day); return;
             case Op::CMP_DATE: {
                 DateVal b = peek().d, a = peek(1).d;
                 pop(2);
-                constant_series(compare_dates(a, static_cast<CmpOp>(in.x), b), dom, push('T').t);
+                constant_series(compare_dates(a, static_cast<CmpOp>(in.x), b), dom, push(Type::Truth).t);
                 return;
             }
             case Op::SLOT: {
@@ -304,13 +301,13 @@ void decide_results(const Program& p, Evaluation& ev) {
         out.decided_on = 0;
         if (r.kind == ResultKind::Value) {
             const Value& v = ev.slots[r.value_item];
-            if (v.kind == 'T') {
+            if (v.kind == Type::Truth) {
                 Truth tr = sample(v.t, dom, dom.hi);
                 if (tr != Truth::Unknown) {
                     out.kind = ResultValue::Kind::Boolean;
                     out.text = tr == Truth::Met ? "true" : "false";
                 }
-            } else if (v.kind == 'D' && v.d.state == DateVal::State::Known) {
+            } else if (v.kind == Type::Date && v.d.state == DateVal::State::Known) {
                 out.kind = ResultValue::Kind::Date;
                 out.text = format_day(v.d.day);
                 out.decided_on = v.d.day;

@@ -393,7 +393,7 @@ timeline:
     EvalContext ctx;
     auto& ev = evaluate(*c.program, t, std::nullopt, ctx);
     const Value& v = ev.slots.at(0);
-    REQUIRE(v.kind == 'T');
+    REQUIRE(v.kind == Type::Truth);
     // Met once two months of results below 30% lie behind the day; unknown before, when the
     // window reaches back before the first data.
     std::string segments;

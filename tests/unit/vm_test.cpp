@@ -66,7 +66,7 @@ int slot_of(const Program& p, const std::string& name) {
 // The truth of a named item (criterion, definition, result condition) on `day`.
 Truth truth(const Program& p, const Evaluation& ev, const std::string& name, const char* day) {
     const Value& v = ev.slots.at(slot_of(p, name));
-    REQUIRE(v.kind == 'T');
+    REQUIRE(v.kind == Type::Truth);
     return sample(v.t, ev.domain, D(day));
 }
 
@@ -80,7 +80,7 @@ std::string result(const Evaluation& ev, const std::string& name) {
 
 std::string date_of(const Program& p, const Evaluation& ev, const std::string& name) {
     const Value& v = ev.slots.at(slot_of(p, name));
-    REQUIRE(v.kind == 'D');
+    REQUIRE(v.kind == Type::Date);
     switch (v.d.state) {
         case DateVal::State::Known: return format_day(v.d.day);
         case DateVal::State::Never: return "never";
@@ -111,9 +111,9 @@ std::string snapshot(const Program& p, const Evaluation& ev) {
     for (std::size_t i = 0; i < ev.slots.size(); ++i) {
         const Value& v = ev.slots[i];
         s += p.items[i].name + ": ";
-        if (v.kind == 'T') s += show(v.t);
-        else if (v.kind == 'D') s += v.d.state == DateVal::State::Known ? format_day(v.d.day) : v.d.state == DateVal::State::Never ? "never" : "unknown";
-        else if (v.kind == 'E') {
+        if (v.kind == Type::Truth) s += show(v.t);
+        else if (v.kind == Type::Date) s += v.d.state == DateVal::State::Known ? format_day(v.d.day) : v.d.state == DateVal::State::Never ? "never" : "unknown";
+        else if (v.kind == Type::Episode) {
             for (const auto& e : v.e) s += format_day(e.start) + ".." + (e.end ? format_day(*e.end) : "running") + " ";
         }
         s += "\n";
