@@ -57,7 +57,7 @@ private:
         const ResultInfo& r = p_.results[i];
         const ResultValue& v = ev_.results[i];
         const ResultDef& def = p_.module->results[r.def_index];
-        out_ += fmt::format("\n{} = {}    [{}]\n", r.name, v.kind == ResultValue::Kind::Absent ? "(none)" : v.text,
+        out_ += fmt::format("\n{} = {}    [{}]\n", r.name, result_text(v, "(none)"),
                             line_of(def.span));
         if (r.kind == ResultDef::Kind::Value) {
             const Item& it = p_.items[r.value_item];

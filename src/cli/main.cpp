@@ -213,8 +213,8 @@ int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::st
         for (const auto& ra : ea.results) {
             auto rb = std::find_if(eb.results.begin(), eb.results.end(), [&](const ResultValue& r) { return r.name == ra.name; });
             if (rb == eb.results.end()) continue;
-            std::string va = ra.kind == ResultValue::Kind::Absent ? "-" : ra.text;
-            std::string vb = rb->kind == ResultValue::Kind::Absent ? "-" : rb->text;
+            std::string va = result_text(ra, "-");
+            std::string vb = result_text(*rb, "-");
             ++matrix[ra.name][{va, vb}];
             if (va == vb) continue;
             if (first) {

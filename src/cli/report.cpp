@@ -23,9 +23,9 @@ std::string json_line(const Program& p, const Evaluation& ev) {
     for (const auto& r : ev.results) {
         switch (r.kind) {
             case ResultValue::Kind::Absent: results[r.name] = nullptr; break;
-            case ResultValue::Kind::Boolean: results[r.name] = r.text == "true"; break;
-            case ResultValue::Kind::Label:
-            case ResultValue::Kind::Date: results[r.name] = r.text; break;
+            case ResultValue::Kind::Boolean: results[r.name] = r.truth; break;
+            case ResultValue::Kind::Label: results[r.name] = r.label; break;
+            case ResultValue::Kind::Date: results[r.name] = format_day(r.day); break;
         }
     }
     j["results"] = results;
@@ -48,7 +48,6 @@ std::string csv_escape(const std::string& s) {
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
-std::string result_text(const ResultValue& r) { return r.kind == ResultValue::Kind::Absent ? "" : r.text; }
 }  // namespace
 
 std::string csv_header(const Program& p) {
@@ -77,7 +76,7 @@ TableWriter::TableWriter(const Program& p) {
 
 void TableWriter::add(const Evaluation& ev) {
     std::vector<std::string> row{ev.patient_id, format_day(ev.domain.hi)};
-    for (const auto& r : ev.results) row.push_back(r.kind == ResultValue::Kind::Absent ? "-" : r.text);
+    for (const auto& r : ev.results) row.push_back(result_text(r, "-"));
     rows_.push_back(std::move(row));
 }
 

@@ -66,7 +66,7 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const Sou
                 errs.error(DiagCode::TestCase, span_of(src, kv.first), fmt::format("the rules have no result `{}`", name));
                 continue;
             }
-            std::string got = it->kind == ResultValue::Kind::Absent ? "null" : it->text;
+            std::string got = result_text(*it, "null");
             if (got != expected)
                 fails.push_back(fmt::format("{}: {}: expected {}, got {}", where(file, kv.second), name, expected, got));
         }

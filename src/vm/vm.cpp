@@ -296,7 +296,9 @@ void decide_results(const Program& p, Evaluation& ev) {
         ResultValue& out = ev.results[ri];
         out.name = r.name;
         out.kind = ResultValue::Kind::Absent;
-        out.text.clear();
+        out.label.clear();
+        out.truth = false;
+        out.day = 0;
         out.choice = -1;
         out.decided_on = 0;
         if (r.kind == ResultKind::Value) {
@@ -305,11 +307,11 @@ void decide_results(const Program& p, Evaluation& ev) {
                 Truth tr = sample(v.t, dom, dom.hi);
                 if (tr != Truth::Unknown) {
                     out.kind = ResultValue::Kind::Boolean;
-                    out.text = tr == Truth::Met ? "true" : "false";
+                    out.truth = tr == Truth::Met;
                 }
             } else if (v.kind == Type::Date && v.d.state == DateVal::State::Known) {
                 out.kind = ResultValue::Kind::Date;
-                out.text = format_day(v.d.day);
+                out.day = v.d.day;
                 out.decided_on = v.d.day;
             }
         } else {
@@ -326,7 +328,7 @@ void decide_results(const Program& p, Evaluation& ev) {
                 Day on = r.choices[c].criterion == r.until_criterion ? dom.hi : decide_on;
                 if (on >= dom.lo && sample(v.t, dom, on) == Truth::Met) {
                     out.kind = ResultValue::Kind::Label;
-                    out.text = r.choices[c].label;
+                    out.label = r.choices[c].label;
                     out.choice = static_cast<int>(c);
                     DateVal first = first_met(v.t, dom);
                     out.decided_on = first.state == DateVal::State::Known ? first.day : dom.hi;
@@ -335,7 +337,7 @@ void decide_results(const Program& p, Evaluation& ev) {
             }
             if (out.kind == ResultValue::Kind::Absent && r.else_label) {
                 out.kind = ResultValue::Kind::Label;
-                out.text = *r.else_label;
+                out.label = *r.else_label;
                 out.decided_on = dom.hi;
             }
         }
@@ -367,6 +369,16 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     ev.baseline_day = m.baseline_day();
     decide_results(p, ev);
     return ev;
+}
+
+std::string result_text(const ResultValue& r, std::string_view absent) {
+    switch (r.kind) {
+        case ResultValue::Kind::Absent: return std::string(absent);
+        case ResultValue::Kind::Label: return r.label;
+        case ResultValue::Kind::Boolean: return r.truth ? "true" : "false";
+        case ResultValue::Kind::Date: return format_day(r.day);
+    }
+    return std::string(absent);
 }
 
 }  // namespace crit

@@ -4,6 +4,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/bytecode.hpp"
@@ -12,14 +13,20 @@
 
 namespace crit {
 
-// One named result of a patient.
+// One named result of a patient, typed: a category label, a truth, or a date.
 struct ResultValue {
     std::string name;
     enum class Kind : std::uint8_t { Absent, Label, Boolean, Date } kind = Kind::Absent;
-    std::string text;          // label, "true"/"false", or the date
+    std::string label;         // Label: the category (from the program's result table)
+    bool truth = false;        // Boolean
+    Day day = 0;               // Date
     int choice = -1;           // which choice decided a label (-1: the else label)
     Day decided_on = 0;        // the day the deciding condition held (explanations start there)
 };
+
+// A result as output writes it: the label, true / false, or the date (YYYY-MM-DD);
+// `absent` when the result has no value.
+std::string result_text(const ResultValue& r, std::string_view absent = "");
 
 struct Evaluation {
     std::string patient_id;

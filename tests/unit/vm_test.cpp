@@ -73,7 +73,7 @@ Truth truth(const Program& p, const Evaluation& ev, const std::string& name, con
 // A named result as text: the label / "true" / "false" / the date, or "-" when absent.
 std::string result(const Evaluation& ev, const std::string& name) {
     for (const auto& r : ev.results)
-        if (r.name == name) return r.kind == ResultValue::Kind::Absent ? "-" : r.text;
+        if (r.name == name) return result_text(r, "-");
     FAIL("no result named " << name);
     return "";
 }
@@ -118,7 +118,7 @@ std::string snapshot(const Program& p, const Evaluation& ev) {
         }
         s += "\n";
     }
-    for (const auto& r : ev.results) s += fmt::format("result {} = {} ({}, {})\n", r.name, r.text, r.choice, r.decided_on);
+    for (const auto& r : ev.results) s += fmt::format("result {} = {} ({}, {})\n", r.name, result_text(r), r.choice, r.decided_on);
     return s;
 }
 
