@@ -1,14 +1,10 @@
 #!/bin/sh
-# Builds the benchmark programs into build-perf/ (or $1): crit and crit_bench with
-# CMake (Release), and handwritten_cr with a plain g++ line against libcritlib.a,
-# with the flags CMake's Release build uses (-O3 -DNDEBUG).
+# Builds the benchmark programs into build-perf/ (or $1) with CMake (Release:
+# -O3 -DNDEBUG): crit, crit_bench and handwritten_cr (linked against the crit libraries).
 #   tools/bench/build.sh [build-dir]
 set -eu
 cd "$(dirname "$0")/../.."
 B=${1:-build-perf}
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$B" -j2 --target crit crit_bench
-g++ -O3 -DNDEBUG -std=c++20 -Wall -Wextra -I src -I . -DCRIT_SOURCE_DIR="\"$PWD\"" \
-    tools/bench/handwritten_cr.cpp -o "$B/handwritten_cr" \
-    "$B/libcritlib.a" -lfmt -lyaml-cpp -lcrypto -lsimdjson -lpthread
+cmake --build "$B" -j2 --target crit crit_bench handwritten_cr
 echo "built $B/crit $B/crit_bench $B/handwritten_cr"
