@@ -20,7 +20,7 @@
 //
 //   build-perf/handwritten_cr tools/bench/cr_clinical.crit /tmp/cohort.yaml [repeats]
 //
-// Built by tools/bench/build.sh (plain g++ against build-perf/libcritlib.a).
+// Built by tools/bench/build.sh (the CMake target handwritten_cr).
 #include <algorithm>
 #include <array>
 #include <chrono>
