@@ -16,6 +16,8 @@ public:
     Explainer(const Program& p, const Timeline& t, const Evaluation& ev) : p_(p), t_(t), ev_(ev) {
         by_node_.assign(p.module->nodes.size(), nullptr);
         for (const auto& [pc, v] : ev.trace) by_node_[p.nodes[pc]] = &v;
+        note_.assign(p.module->nodes.size(), nullptr);
+        for (const auto& n : ev.evidence) note_[p.nodes[n.pc]] = &n;
     }
 
     std::string one(const std::string& name) {
@@ -121,13 +123,7 @@ private:
         if (!v || v->kind != Type::Quantity) return "";
         const QSeg* s = sample(v->q, ev_.domain, d);
         const std::string& concept_name = subject.r.subject_concept >= 0 ? p_.bindings->concepts[subject.r.subject_concept].name : subject.text;
-        if (!s || !s->known) {
-            Duration hold = p_.hold;
-            if (int c = subject.r.subject_concept; c >= 0 && p_.bindings->concepts[c].valid_for)
-                hold = *p_.bindings->concepts[c].valid_for;
-            return fmt::format("no {} result standing on {} (a result stands {} unless replaced): missing data", concept_name,
-                               format_day(d), format_duration(hold));
-        }
+        if (!s || !s->known) return missing(concept_name, subject, d);
         if (s->obs == kAssumedAbsent)
             return fmt::format("{} assumed absent (0): no record standing on {}; the bindings say it is recorded only "
                                "when present", concept_name, format_day(d));
@@ -138,45 +134,60 @@ private:
                            fmt::format("{}", o.original_value), o.original_unit, format_day(o.day), org.file, org.line);
     }
 
-    // The reference a change is measured from: the baseline result, or the nadir up to d.
+    // No result stood on day d for the instruction of node `at`: how long one would have stood.
+    std::string missing(const std::string& concept_name, const Expr& at, Day d) const {
+        const Evidence* n = note_[at.id];
+        std::string hold = n ? fmt::format(" (a result stands {} unless replaced)", format_duration(n->hold)) : "";
+        return fmt::format("no {} result standing on {}{}: missing data", concept_name, format_day(d), hold);
+    }
+
+    // The reference the VM compared a change with on day d: the baseline result, or the nadir so far.
     std::string reference(const Expr& change, Day d) const {
-        int c = change.kids[0]->r.subject_concept;
-        if (c < 0) return "";
-        auto [b, end] = t_.series(static_cast<ConceptId>(c));
-        const Observation* ref = nullptr;
-        if (ev_.baseline_day) {
-            if (auto i = baseline_index(b, end, *ev_.baseline_day, p_.baseline_window, ev_.domain.hi)) ref = b + *i;
-        }
-        if (change.ref == RefPoint::Nadir) {
-            Day from = ev_.baseline_day ? *ev_.baseline_day : (b != end ? b->day : d);
-            for (auto o = b; o != end && o->day <= d; ++o)
-                if (o->day >= from && (!ref || interval_of(*o).hi < interval_of(*ref).hi)) ref = o;
-        }
+        const Evidence* n = note_[change.id];
         const char* what = change.ref == RefPoint::Nadir ? "nadir" : "baseline";
-        if (!ref) return fmt::format("; no {} result: missing data", what);
-        const Origin& org = t_.origins[ref->origin];
-        return fmt::format("; {} {} {} on {} ({}:{})", what, ref->original_value, ref->original_unit, format_day(ref->day),
+        const QSeg* ref = n ? sample(n->reference, ev_.domain, d) : nullptr;
+        if (!ref || !ref->known) return fmt::format("; no {} result: missing data", what);
+        const Observation& o = t_.observations[ref->obs];
+        const Origin& org = t_.origins[o.origin];
+        return fmt::format("; {} {} {} on {} ({}:{})", what, o.original_value, o.original_unit, format_day(o.day),
                            org.file, org.line);
     }
 
-    // The latest boolean or coded result of concept `c` on or before day d.
-    std::string latest_value(int c, Day d, Truth truth) const {
-        if (c < 0) return "";
-        auto [b, end] = t_.series(static_cast<ConceptId>(c));
-        const Observation* last = nullptr;
-        for (auto o = b; o != end; ++o)
-            if (o->day <= d) last = o;
+    // The boolean or coded record the VM read for node `at` (a concept name or `is`) on day d.
+    std::string record_text(const Expr& at, int c, Day d) const {
+        const Evidence* n = note_[at.id];
+        if (c < 0 || !n) return "";
         const Concept& k = p_.bindings->concepts[c];
-        const Duration hold = k.valid_for.value_or(p_.hold);
-        if (k.when_present && (!last || add(last->day, hold) - 1 < d || (last->value != 0 && truth != Truth::Met)))
+        const QSeg* s = sample(n->records, ev_.domain, d);
+        if (s && s->known && s->obs == kAssumedAbsent)
             return fmt::format("{} assumed absent: no record standing on {}; the bindings say it is recorded only when "
                                "present", k.name, format_day(d));
-        if (!last) return fmt::format("no {} result on or before {}: missing data", k.name, format_day(d));
-        const Origin& org = t_.origins[last->origin];
-        auto code = static_cast<std::size_t>(last->value);
+        if (!s || !s->known) return missing(k.name, at, d);
+        const Observation& o = t_.observations[s->obs];
+        const Origin& org = t_.origins[o.origin];
+        auto code = static_cast<std::size_t>(o.value);
         std::string val = k.kind == ValueKind::Coded && code < k.values.size() ? k.values[code]
-                                                                               : (last->value != 0 ? "true" : "false");
-        return fmt::format("{} {} on {} ({}:{})", k.name, val, format_day(last->day), org.file, org.line);
+                                                                               : (o.value != 0 ? "true" : "false");
+        return fmt::format("{} {} on {} ({}:{})", k.name, val, format_day(o.day), org.file, org.line);
+    }
+
+    // `among abnormal at baseline`: which members the VM counted.
+    std::string counted_text(const Expr& group) const {
+        const Evidence* n = note_[group.id];
+        if (!n || n->counted.size() != group.kids.size()) return "";
+        std::string counted, normal, unknown;
+        for (std::size_t i = 0; i < group.kids.size(); ++i) {
+            std::string& list = n->counted[i] == Truth::Met ? counted : n->counted[i] == Truth::NotMet ? normal : unknown;
+            int c = subject_concept_of(*group.kids[i]);
+            list += (list.empty() ? "" : ", ") + (c >= 0 ? p_.bindings->concepts[c].name : expr_source(*group.kids[i]));
+        }
+        std::string out = "among abnormal at baseline: counted " +
+                          (!counted.empty()    ? counted
+                           : unknown.empty()   ? std::string("all (none was abnormal)")
+                                               : std::string("none known to be abnormal"));
+        if (!normal.empty()) out += "; left out (normal at baseline) " + normal;
+        if (!unknown.empty()) out += "; not known at baseline (each reading tried) " + unknown;
+        return out;
     }
 
     static std::string date_text(const DateVal& v) {
@@ -208,9 +219,12 @@ private:
             case ExprKind::Change:
                 if (e.kids[0] && e.kids[0]->r.type == Type::Quantity) ev = evidence(*e.kids[0], d) + reference(e, d);
                 break;
-            case ExprKind::IsValue: ev = latest_value(e.kids[0] ? e.kids[0]->r.subject_concept : -1, d, tr); break;
+            case ExprKind::IsValue: ev = record_text(e, e.kids[0] ? e.kids[0]->r.subject_concept : -1, d); break;
             case ExprKind::Name:
-                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = latest_value(e.r.subject_concept, d, tr);
+                if (e.r.ref == Expr::Resolved::Ref::Concept) ev = record_text(e, e.r.subject_concept, d);
+                break;
+            case ExprKind::Group:
+                if (e.among_abnormal) ev = counted_text(e);
                 break;
             default: break;
         }
@@ -248,7 +262,17 @@ private:
                     const Value* anchor = by_node_[e.kids[1]->id];
                     std::string a = anchor && anchor->kind == Type::Date ? date_text(anchor->d) : "unknown";
                     out_ += fmt::format("{}  anchor `{}` = {}\n", pad, expr_source(*e.kids[1]), a);
-                    clause(inner, d, depth + 1);
+                    // The day the VM read the operand on (`at`), or the window it kept.
+                    const Evidence* n = note_[e.id];
+                    Day on = d;
+                    if (n && n->read_on) {
+                        on = *n->read_on;
+                        out_ += fmt::format("{}  read on {}:\n", pad, format_day(on));
+                    } else if (n && n->from <= n->to && (d < n->from || d > n->to)) {
+                        out_ += fmt::format("{}  {} is outside the window ({} to {})\n", pad, format_day(d),
+                                            format_day(n->from), format_day(n->to));
+                    }
+                    clause(inner, on, depth + 1);
                 }
                 break;
             }
@@ -302,6 +326,7 @@ private:
     const Timeline& t_;
     const Evaluation& ev_;
     std::vector<const Value*> by_node_;
+    std::vector<const Evidence*> note_;  // node -> what its instruction read (the VM's evidence)
     std::set<int> expanded_;
     std::string out_;
 };

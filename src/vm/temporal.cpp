@@ -239,8 +239,13 @@ std::optional<Interval> change_of(const Interval& v, const Interval& ref, const 
 }  // namespace
 
 void change_series(const QuantSeries& q, const Observation* begin, const Observation* end, std::optional<Day> anchor,
-                   std::optional<Interval> baseline, const ChangeSpec& spec, const Domain& dom, TruthSeries& out) {
+                   std::optional<Interval> baseline, const ChangeSpec& spec, const Domain& dom, TruthSeries& out,
+                   ChangeRefs refs) {
     out.clear();
+    if (refs.out) refs.out->clear();
+    auto note = [&](Day start, const std::optional<Interval>& ref, std::uint32_t obs) {
+        if (refs.out) refs.out->push_back(QSeg{start, ref.has_value(), ref.value_or(Interval{}), obs});
+    };
     if (!spec.nadir) {
         for (const auto& s : q) {
             Truth t = Truth::Unknown;
@@ -249,12 +254,14 @@ void change_series(const QuantSeries& q, const Observation* begin, const Observa
             out.push_back({s.start, t});
         }
         normalize(out);
+        note(dom.lo, baseline, refs.baseline_obs);
         return;
     }
     // Nadir: the lowest result from the baseline anchor (or the first result) up to day t.
     // It changes only on result days, so walk the results alongside the segments.
     const Observation* o = begin;
     std::optional<Interval> nadir;
+    std::uint32_t nadir_obs = refs.baseline_obs;
     Day from = anchor ? *anchor : (begin != end ? begin->day : dom.lo);
     if (anchor && baseline) nadir = baseline;
     for (std::size_t i = 0; i < q.size(); ++i) {
@@ -264,7 +271,10 @@ void change_series(const QuantSeries& q, const Observation* begin, const Observa
         while (o != end && o->day <= s.start) {
             if (o->day >= from) {
                 Interval v = interval_of(*o);
-                if (!nadir || v.hi < nadir->hi) nadir = v;
+                if (!nadir || v.hi < nadir->hi) {
+                    nadir = v;
+                    nadir_obs = refs.base_index + static_cast<std::uint32_t>(o - begin);
+                }
             }
             ++o;
         }
@@ -272,6 +282,7 @@ void change_series(const QuantSeries& q, const Observation* begin, const Observa
         if (s.known && nadir)
             if (auto c = change_of(s.v, *nadir, spec)) t = compare(*c, spec.op, spec.k);
         out.push_back({s.start, t});
+        note(s.start, nadir, nadir_obs);
     }
     normalize(out);
 }
@@ -479,9 +490,10 @@ void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out) {
     normalize(out);
 }
 
-void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
-                   TruthSeries& out) {
+WindowDays window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
+                         TruthSeries& out) {
     thread_local TruthSeries mask;
+    WindowDays days;
     if (anchor.state == DateVal::State::Unknown) {
         constant_series(Truth::Unknown, dom, mask);
     } else if (anchor.state == DateVal::State::Never) {
@@ -495,7 +507,8 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
         if (anchor.day <= dom.hi) out.push_back({std::max(anchor.day, dom.lo), v});
         if (out.empty()) out.push_back({dom.lo, Truth::Unknown});
         normalize(out);
-        return;
+        days.read_on = anchor.day;
+        return days;
     } else {
         Day x = anchor.day;
         Day from = dom.lo, to = dom.hi;
@@ -507,6 +520,8 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
             case WindowKind::AtLeastAfter: from = add(x, d); break;
             case WindowKind::At: break;
         }
+        days.from = from;
+        days.to = to;
         mask.clear();
         mask.push_back({dom.lo, Truth::NotMet});
         if (from <= to && from <= dom.hi && to >= dom.lo) {
@@ -517,6 +532,7 @@ void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Durat
     }
     const TruthSeries* both[] = {&in, &mask};
     and_series(both, dom, out);
+    return days;
 }
 
 // ---- treatments and dates -------------------------------------------------------------

@@ -49,8 +49,15 @@ struct ChangeSpec {
     CmpOp op;
     double k = 0;
 };
+// Where change_series reports the reference it compared with on each day (for explanations):
+// into `out` when not null, as record indices (base_index + position; the baseline is baseline_obs).
+struct ChangeRefs {
+    std::uint32_t base_index = 0, baseline_obs = 0;
+    QuantSeries* out = nullptr;
+};
 void change_series(const QuantSeries& q, const Observation* begin, const Observation* end, std::optional<Day> anchor,
-                   std::optional<Interval> baseline, const ChangeSpec& spec, const Domain& dom, TruthSeries& out);
+                   std::optional<Interval> baseline, const ChangeSpec& spec, const Domain& dom, TruthSeries& out,
+                   ChangeRefs refs = {});
 
 void not_series(TruthSeries& s);
 // Kleene and/or over n series.
@@ -67,9 +74,14 @@ void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out);
 // `never shown A since X`: days on which A is unknown are passed over, so a documented
 // non-response is decided by the days the data speak for; not met before X.
 void never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out);
-// Restricts `in` to a window anchored at `anchor`.
-void window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
-                   TruthSeries& out);
+// Restricts `in` to a window anchored at `anchor`. Returns the days it used: the day `at`
+// read `in` on, or the window [from, to] kept (empty, from > to, when the anchor is not a known day).
+struct WindowDays {
+    std::optional<Day> read_on;
+    Day from = 1, to = 0;
+};
+WindowDays window_series(const TruthSeries& in, WindowKind kind, DateVal anchor, Duration d, const Domain& dom,
+                         TruthSeries& out);
 
 void constant_series(Truth v, const Domain& dom, TruthSeries& out);
 // Merges adjacent segments with equal values.

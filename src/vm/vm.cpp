@@ -47,6 +47,11 @@ struct Machine {
         if (k.persistent) return Standing{k.valid_for.value_or(p.hold), {}, k.when_present};
         return Standing{k.valid_for.value_or(p.hold), cuts, k.when_present};
     }
+    // The records a boolean or coded series was built from: the same standing walk, keeping indices.
+    void note_records(Evidence& n, const Observation* b, const Observation* e, Standing st) const {
+        n.hold = st.hold;
+        build_quantity(b, e, b ? static_cast<std::uint32_t>(b - t.observations.data()) : 0, st, dom, n.records);
+    }
     std::uint32_t obs_base(ConceptId c) const {
         auto [b, e] = t.series(c);
         return b ? static_cast<std::uint32_t>(b - t.observations.data()) : 0;
@@ -70,10 +75,20 @@ struct Machine {
         return interval_of(b[*i]);
     }
 
+    // The evidence record of the instruction being run, or nullptr when not tracing.
+    Evidence* note() {
+        if (!ev_trace) return nullptr;
+        Evidence& e = ev.evidence.emplace_back();
+        e.pc = pc_;
+        return &e;
+    }
+    std::uint32_t pc_ = 0;
+
     void run_item(const Item& it, Value& slot) {
         top = 0;
         for (std::uint32_t pc = it.begin; pc < it.end; ++pc) {
             const Instr& in = p.code[pc];
+            pc_ = pc;
             step(in);
             if (in.op == Op::RETURN) {
                 std::swap(slot, stack[top]);
@@ -99,6 +114,7 @@ struct Machine {
                 Value& v = push(Type::Quantity);
                 auto base = static_cast<std::uint32_t>(b - t.observations.data());
                 build_quantity(b, e, base, standing_of(in.a), dom, v.q);
+                if (Evidence* n = note()) n->hold = standing_of(in.a).hold;
                 return;
             }
             case Op::LOAD_BASE: {
@@ -112,11 +128,17 @@ struct Machine {
             case Op::LOAD_BOOL: {
                 auto [b, e] = series_of(in.a);
                 build_boolean(b, e, standing_of(in.a), dom, push(Type::Truth).t);
+                if (Evidence* n = note()) note_records(*n, b, e, standing_of(in.a));
                 return;
             }
             case Op::IS_CODE: {
                 auto [b, e] = series_of(in.a);
                 build_coded(b, e, standing_of(in.a), dom, static_cast<int>(in.b), in.x != 0, push(Type::Truth).t);
+                if (Evidence* n = note()) {
+                    Standing st = standing_of(in.a);
+                    st.absent = false;  // build_coded reads no absence: a gap is unknown
+                    note_records(*n, b, e, st);
+                }
                 return;
             }
             case Op::CMP: {
@@ -137,7 +159,11 @@ struct Machine {
                 spec.op = static_cast<CmpOp>(in.x >> 4);
                 spec.k = p.consts[in.b].number;
                 TruthSeries& out = scratch.series;
-                change_series(q.q, b, e, baseline_day(), baseline_value(in.a), spec, dom, out);
+                std::uint32_t base_obs = 0;
+                std::optional<Interval> base = baseline_value(in.a, &base_obs);
+                Evidence* n = note();
+                ChangeRefs refs{obs_base(in.a), base_obs, n ? &n->reference : nullptr};
+                change_series(q.q, b, e, baseline_day(), base, spec, dom, out, refs);
                 q.kind = Type::Truth;
                 q.t.swap(out);
                 return;
@@ -169,6 +195,7 @@ struct Machine {
                                            : Truth::Unknown);
                 TruthSeries& out = scratch.series;
                 at_least_series(members, abnormal, static_cast<int>(in.b), dom, out);
+                if (Evidence* ev_note = in.x ? note() : nullptr) ev_note->counted = abnormal;
                 pop(n + flags);
                 push(Type::Truth).t.swap(out);
                 return;
@@ -183,7 +210,12 @@ struct Machine {
                 DateVal anchor = peek().d;
                 pop();
                 TruthSeries& out = scratch.series;
-                window_series(peek().t, static_cast<WindowKind>(in.x), anchor, p.consts[in.b].duration, dom, out);
+                WindowDays days = window_series(peek().t, static_cast<WindowKind>(in.x), anchor, p.consts[in.b].duration, dom, out);
+                if (Evidence* n = note()) {
+                    n->read_on = days.read_on;
+                    n->from = days.from;
+                    n->to = days.to;
+                }
                 peek().t.swap(out);
                 return;
             }
@@ -350,6 +382,7 @@ Evaluation& evaluate(const Program& p, const Timeline& t, std::optional<Day> as_
     Evaluation& ev = ctx.eval_;
     ev.patient_id = t.patient_id;
     ev.trace.clear();
+    ev.evidence.clear();
     ev.dated = as_of.has_value() || t.last_day().has_value();
     Day hi = as_of ? *as_of : t.last_day().value_or(0);
     Day lo = std::min(t.first_day().value_or(hi), hi);

@@ -28,6 +28,25 @@ struct ResultValue {
 // `absent` when the result has no value.
 std::string result_text(const ResultValue& r, std::string_view absent = "");
 
+// What an instruction read, recorded by the VM when tracing, so that explanations
+// cite the evidence the verdict was computed from instead of deriving it again.
+struct Evidence {
+    std::uint32_t pc = 0;
+    // LOAD_Q / LOAD_BOOL / IS_CODE: how long one result stands.
+    Duration hold;
+    // LOAD_BOOL / IS_CODE: the record standing each day (QSeg::obs; known = false where
+    // none stands; obs = kAssumedAbsent where `recorded: when-present` reads absence).
+    QuantSeries records;
+    // CHANGE: the record compared with each day (the baseline, or the nadir so far).
+    QuantSeries reference;
+    // AT_LEAST among abnormal at baseline: for each member, whether it was abnormal at
+    // baseline (met: counted; not met: normal, left out; unknown: not known).
+    std::vector<Truth> counted;
+    // WINDOW: `at` reads its operand on one day; the others keep the days [from, to].
+    std::optional<Day> read_on;
+    Day from = 0, to = 0;
+};
+
 struct Evaluation {
     std::string patient_id;
     Domain domain;
@@ -35,8 +54,10 @@ struct Evaluation {
     std::vector<Value> slots;          // every item's value, by slot
     std::vector<ResultValue> results;  // in Program::results order
     std::optional<Day> baseline_day;
-    // Trace (only when requested): the value each instruction left on the stack.
+    // Trace (only when requested): the value each instruction left on the stack,
+    // and what the instructions that read data, baselines or windows used.
     std::vector<std::pair<std::uint32_t, Value>> trace;
+    std::vector<Evidence> evidence;
 };
 
 // Per-thread scratch space reused across patients.

@@ -1268,3 +1268,66 @@ TEST_CASE("vm: a consolidation or maintenance course does not end a standing mar
     // Still standing on the day consolidation starts, either way (pre-dose).
     CHECK(clear_on("{date: 2024-05-01, treatment: cytarabine, until: 2024-05-20}", "2024-05-01") == Truth::Met);
 }
+
+// explain cites what the VM read (its evidence trace), never a value it derives again.
+TEST_CASE("explain: the baseline and nadir cited are the VM's references", "[vm][explain]") {
+    auto r = compile(std::string(kChange) + "result rise = Rise\nresult half = Half\n");
+    auto t = timeline(r, R"(
+- {date: 2023-11-01, lymphocytes: 60 x10^9/L}
+- {date: 2024-01-02, lymphocytes: 40 x10^9/L}
+- {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+- {date: 2024-04-01, lymphocytes: 20 x10^9/L}
+- {date: 2024-05-01, lymphocytes: 10 x10^9/L}
+- {date: 2024-07-01, lymphocytes: 15 x10^9/L}
+)");
+    EvalContext ctx;
+    ctx.trace = true;
+    auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+    const Evidence* change = nullptr;
+    for (const auto& n : ev.evidence)
+        if (r.p().code[n.pc].op == Op::CHANGE && !n.reference.empty()) change = &n;
+    REQUIRE(change);
+    std::string text = explain(r.p(), t, ev);
+    INFO(text);
+    // Over nadir on 2024-07-01: the nadir is 10 (2024-05-01), not the baseline 40.
+    CHECK(text.find("lymphocytes 15 x10^9/L on 2024-07-01 (vm.yaml:7); nadir 10 x10^9/L on 2024-05-01 (vm.yaml:6)") !=
+          std::string::npos);
+    // From baseline: the last result within 90 days before therapy, 40 on 2024-01-02.
+    CHECK(text.find("baseline 40 x10^9/L on 2024-01-02 (vm.yaml:3)") != std::string::npos);
+}
+
+TEST_CASE("explain: `among abnormal at baseline` names the parameters that counted", "[vm][explain]") {
+    auto r = compile(std::string(kAtLeast) + "result among_abnormal = Among\n");
+    auto t = timeline(r, R"(
+- {date: 2024-01-05, platelets: 80 x10^9/L, hemoglobin: 12 g/dL, neutrophils: 2 x10^9/L}
+- {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+- {date: 2024-09-01, platelets: 120 x10^9/L, hemoglobin: 12 g/dL, neutrophils: 2 x10^9/L}
+)");
+    EvalContext ctx;
+    ctx.trace = true;
+    auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+    std::string text = explain(r.p(), t, ev);
+    INFO(text);
+    CHECK(text.find("among abnormal at baseline: counted platelets; left out (normal at baseline) hemoglobin, neutrophils") !=
+          std::string::npos);
+}
+
+TEST_CASE("explain: `X at D` shows X as it stood on D, not on the as-of date", "[vm][explain]") {
+    auto r = compile("therapy = first treatment of class cll_therapy\n"
+                     "HepAtStart: hepatomegaly at therapy.start\n"
+                     "result hep_at_start = HepAtStart\n");
+    auto t = timeline(r, R"(
+- {date: 2024-01-05, hepatomegaly: true}
+- {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+- {date: 2024-09-01, hepatomegaly: false}
+)");
+    EvalContext ctx;
+    ctx.trace = true;
+    auto& ev = evaluate(r.p(), t, std::nullopt, ctx);
+    CHECK(result(ev, "hep_at_start") == "true");
+    std::string text = explain(r.p(), t, ev);
+    INFO(text);
+    CHECK(text.find("read on 2024-01-10:") != std::string::npos);
+    CHECK(text.find("hepatomegaly true on 2024-01-05 (vm.yaml:2)") != std::string::npos);
+    CHECK(text.find("hepatomegaly false on 2024-09-01") == std::string::npos);
+}
