@@ -94,46 +94,54 @@ private:
     }
 
     // ---- named items, visited in dependency order --------------------------
-    void visit_definition(int i) {
-        if (def_state_[i] == 2) return;
-        auto& def = m_.definitions[i];
-        if (def_state_[i] == 1) {
-            d_.error(DiagCode::Cycle, def.name_span, fmt::format("`{}` is defined in terms of itself", def.name));
-            def_state_[i] = 2;
+    // Checks item i of one kind once, after what it names: `state` is 0 (not yet), 1 (being
+    // checked: meeting it again is a cycle, reported at its name) or 2 (done).
+    template <typename Cycle, typename Body>
+    void in_order(std::vector<int>& state, int i, const Span& name_span, Cycle&& cycle, Body&& body) {
+        if (state[i] == 2) return;
+        if (state[i] == 1) {
+            d_.error(DiagCode::Cycle, name_span, cycle());
+            state[i] = 2;
             return;
         }
-        def_state_[i] = 1;
-        Ctx ctx;
-        Type t = expr(*def.value, ctx);
-        def_type_[i] = t;
-        if (t == Type::Quantity || t == Type::Coded) {
-            // Only a plain rename of a concept may stand for a quantity.
-            if (def.value->kind == ExprKind::Name && def.value->r.ref == Expr::Resolved::Ref::Concept)
-                out_.alias_concept[i] = def.value->r.index;
-            else
-                d_.error(DiagCode::TypeMismatch, def.value->span,
-                         fmt::format("`{}` would name {}; a definition names a clause, a date, a treatment episode or another concept",
-                                     def.name, type_name(t)));
-        }
-        def_state_[i] = 2;
+        state[i] = 1;
+        body();
+        state[i] = 2;
+    }
+
+    void visit_definition(int i) {
+        auto& def = m_.definitions[i];
+        in_order(
+            def_state_, i, def.name_span, [&] { return fmt::format("`{}` is defined in terms of itself", def.name); },
+            [&] {
+                Ctx ctx;
+                Type t = expr(*def.value, ctx);
+                def_type_[i] = t;
+                if (t == Type::Quantity || t == Type::Coded) {
+                    // Only a plain rename of a concept may stand for a quantity.
+                    if (def.value->kind == ExprKind::Name && def.value->r.ref == Expr::Resolved::Ref::Concept)
+                        out_.alias_concept[i] = def.value->r.index;
+                    else
+                        d_.error(DiagCode::TypeMismatch, def.value->span,
+                                 fmt::format("`{}` would name {}; a definition names a clause, a date, a treatment "
+                                             "episode or another concept",
+                                             def.name, type_name(t)));
+                }
+            });
     }
 
     void visit_criterion(int i) {
-        if (crit_state_[i] == 2) return;
         auto& c = m_.criteria[i];
-        if (crit_state_[i] == 1) {
-            d_.error(DiagCode::Cycle, c.name_span, fmt::format("criterion `{}` depends on itself", c.name));
-            crit_state_[i] = 2;
-            return;
-        }
-        crit_state_[i] = 1;
-        Ctx ctx;
-        Type t = expr(*c.body, ctx);
-        expect(*c.body, t, Type::Truth, fmt::format("the body of criterion `{}`", c.name));
-        if (c.cites.empty())
-            d_.warning(DiagCode::NoCitation, c.name_span,
-                       fmt::format("criterion `{}` cites no source; add `cite \"<paper>, <table>\"`", c.name));
-        crit_state_[i] = 2;
+        in_order(
+            crit_state_, i, c.name_span, [&] { return fmt::format("criterion `{}` depends on itself", c.name); },
+            [&] {
+                Ctx ctx;
+                Type t = expr(*c.body, ctx);
+                expect(*c.body, t, Type::Truth, fmt::format("the body of criterion `{}`", c.name));
+                if (c.cites.empty())
+                    d_.warning(DiagCode::NoCitation, c.name_span,
+                               fmt::format("criterion `{}` cites no source; add `cite \"<paper>, <table>\"`", c.name));
+            });
     }
 
     void check_normal(int i) {
@@ -228,7 +236,7 @@ private:
             return set(e, Type::Truth);
         }
         if (auto c = b_.concept_by_name(e.text)) return concept_ref(e, *c);
-        for (int i = 0; i < 2; ++i)
+        for (std::uint32_t i = 0; i < kPatientDateCount; ++i)
             if (e.text == kPatientDateNames[i]) {
                 e.r.ref = Expr::Resolved::Ref::Builtin;
                 e.r.index = i;
