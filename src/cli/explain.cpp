@@ -288,13 +288,10 @@ private:
                     out_ += fmt::format("{}  {} is before the anchor: nothing can have been shown yet\n", pad, format_day(d));
                     break;
                 }
-                std::optional<Day> shown, not_shown;
-                for (std::size_t i = 0; i < v->t.size(); ++i) {
-                    Day s = std::max(v->t[i].start, a.day), end = std::min(seg_end(v->t, i, ev_.domain), d);
-                    if (s > end) continue;
-                    if (v->t[i].v == Truth::Met && !shown) shown = s;
-                    if (v->t[i].v == Truth::NotMet && !not_shown) not_shown = s;
-                }
+                // The days the VM found deciding it, as they stood on day d.
+                const Evidence* n = note_[e.id];
+                std::optional<Day> shown = n && n->shown && *n->shown <= d ? n->shown : std::nullopt;
+                std::optional<Day> not_shown = n && n->not_shown && *n->not_shown <= d ? n->not_shown : std::nullopt;
                 if (shown) {
                     out_ += fmt::format("{}  `{}` was shown on {}\n", pad, expr_source(*e.kids[0]), format_day(*shown));
                     clause(*e.kids[0], *shown, depth + 1);

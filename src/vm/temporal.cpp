@@ -459,22 +459,27 @@ void for_series(const TruthSeries& in, Duration d, const Domain& dom, TruthSerie
     p.render(dom, out);
 }
 
-void never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out) {
+ShownDays never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out) {
     out.clear();
+    ShownDays days;
     if (anchor.state != DateVal::State::Known || anchor.day > dom.hi) {
         constant_series(anchor.state == DateVal::State::Unknown ? Truth::Unknown : Truth::NotMet, dom, out);
-        return;
+        return days;
     }
     Day from = std::max(anchor.day, dom.lo);
     if (from > dom.lo) out.push_back({dom.lo, Truth::NotMet});
     Truth state = Truth::Unknown;  // nothing shown either way yet
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (seg_end(in, i, dom) < from) continue;
+        Day start = std::max(in[i].start, from);
+        if (in[i].v == Truth::Met && !days.shown) days.shown = start;
+        if (in[i].v == Truth::NotMet && !days.not_shown) days.not_shown = start;
         if (state != Truth::NotMet && in[i].v != Truth::Unknown)
             state = in[i].v == Truth::Met ? Truth::NotMet : Truth::Met;
-        out.push_back({std::max(in[i].start, from), state});
+        out.push_back({start, state});
     }
     normalize(out);
+    return days;
 }
 
 void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out) {

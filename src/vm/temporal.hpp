@@ -73,7 +73,12 @@ void for_series(const TruthSeries& in, Duration d, const Domain& dom, TruthSerie
 void ever_series(const TruthSeries& in, const Domain& dom, TruthSeries& out);
 // `never shown A since X`: days on which A is unknown are passed over, so a documented
 // non-response is decided by the days the data speak for; not met before X.
-void never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out);
+// Returns the days that decide it: the first day from X on that A held (shown) and the first
+// it was known not to hold (a documented non-response), when there are such days.
+struct ShownDays {
+    std::optional<Day> shown, not_shown;
+};
+ShownDays never_shown_series(const TruthSeries& in, DateVal anchor, const Domain& dom, TruthSeries& out);
 // Restricts `in` to a window anchored at `anchor`. Returns the days it used: the day `at`
 // read `in` on, or the window [from, to] kept (empty, from > to, when the anchor is not a known day).
 struct WindowDays {

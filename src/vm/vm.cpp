@@ -254,8 +254,12 @@ struct Machine {
                 DateVal anchor = peek().d;
                 pop();
                 TruthSeries& out = scratch.series;
-                never_shown_series(peek().t, anchor, dom, out);
+                ShownDays days = never_shown_series(peek().t, anchor, dom, out);
                 peek().t.swap(out);
+                if (Evidence* n = note()) {
+                    n->shown = days.shown;
+                    n->not_shown = days.not_shown;
+                }
                 return;
             }
             case Op::ON_CLASS: on_class_series(t, in.a, dom, push(Type::Truth).t); return;

@@ -42,6 +42,8 @@ struct Evidence {
     // AT_LEAST among abnormal at baseline: for each member, whether it was abnormal at
     // baseline (met: counted; not met: normal, left out; unknown: not known).
     std::vector<Truth> counted;
+    // NEVER_SHOWN: the first day from the anchor on that the operand held, and that it did not.
+    std::optional<Day> shown, not_shown;
     // WINDOW: `at` reads its operand on one day; the others keep the days [from, to].
     std::optional<Day> read_on;
     Day from = 0, to = 0;
