@@ -2,6 +2,9 @@
 // positions, and NDJSON line scanning and batches. See fhir_json.hpp.
 #include "data/fhir_json.hpp"
 
+#include <cstdint>
+#include <filesystem>
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -239,17 +242,39 @@ void LineBatch::read(const std::vector<LineRef>& refs, std::size_t lo, std::size
     where_.assign(hi - lo, 0);
     readable_.assign(hi - lo, true);
     std::size_t fill = 0;
+    std::ifstream s;
+    std::size_t open_file = SIZE_MAX;
+    bool unchanged = false;
     for (std::size_t r : by_file) {
         const LineRef& ref = refs[r];
-        std::ifstream& s = streams_[ref.file];
-        if (!s.is_open()) s.open(files_[ref.file], std::ios::binary);
-        s.clear();
-        s.seekg(static_cast<std::streamoff>(ref.offset));
-        s.read(arena_.data() + fill, ref.length);
+        if (ref.file != open_file) {
+            s.close();
+            open_file = ref.file;
+            unchanged = stamp_of(files_[open_file]) == stamps_[open_file];
+            if (unchanged) s.open(files_[open_file], std::ios::binary);
+        }
         where_[r - lo] = fill;
-        readable_[r - lo] = static_cast<std::size_t>(s.gcount()) == ref.length;
+        if (unchanged && s.is_open()) {
+            s.clear();
+            s.seekg(static_cast<std::streamoff>(ref.offset));
+            s.read(arena_.data() + fill, ref.length);
+            readable_[r - lo] = static_cast<std::size_t>(s.gcount()) == ref.length;
+        } else {
+            readable_[r - lo] = false;
+        }
         fill += ref.length;
     }
+}
+
+FileStamp stamp_of(const std::string& path) {
+    std::error_code ec, ec2;
+    FileStamp st;
+    st.size = std::filesystem::file_size(path, ec);
+    auto t = std::filesystem::last_write_time(path, ec2);
+    st.ok = !ec && !ec2;
+    if (st.ok) st.mtime = static_cast<std::int64_t>(t.time_since_epoch().count());
+    else st.size = 0;
+    return st;
 }
 
 std::optional<std::string_view> LineBatch::text(const std::vector<LineRef>& refs, std::size_t r) const {

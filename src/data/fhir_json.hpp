@@ -140,15 +140,28 @@ Diagnostic& error_at(Diagnostics& diags, const SourceFile& f, std::uint32_t pos,
 // NDJSON lines
 
 // One indexed resource line (24 bytes).
+// 40 bits of offset (1 TiB per file) and 24 of file number (16.7 million files) share
+// one word; the loader refuses an export beyond either rather than wrap around.
 struct LineRef {
-    std::uint64_t offset;
+    std::uint64_t offset : 40;
+    std::uint64_t file : 24;
     std::uint32_t length;
     std::uint32_t line;
     std::uint32_t key;  // patient key
-    std::uint16_t file;
     std::uint8_t type;  // the loader's index of its resourceType
 };
 static_assert(sizeof(LineRef) <= 24);
+inline constexpr std::uint64_t kMaxNdjsonOffset = (std::uint64_t{1} << 40) - 1;
+inline constexpr std::uint64_t kMaxNdjsonFiles = std::uint64_t{1} << 24;
+
+// What a file was when the index read it: pass 2 refuses to read it back if it changed.
+struct FileStamp {
+    std::uintmax_t size = 0;
+    std::int64_t mtime = 0;  // file_time_type ticks
+    bool ok = false;         // stat succeeded
+    bool operator==(const FileStamp&) const = default;
+};
+FileStamp stamp_of(const std::string& path);
 
 // Calls fn(offset, line_no, text, terminated) for each line of a file, read in
 // 1 MiB blocks; `text` has no line end. Returns false on a read error.
@@ -237,19 +250,23 @@ std::size_t batch_end(const std::vector<LineRef>& refs, const std::vector<std::s
 
 // The text of a batch of lines, read back from their files in file order
 // (sequential I/O). The streams stay open from one batch to the next.
+// Reads the lines of a batch back, file by file in offset order, with one file open
+// at a time (an export may have more files than the process may open).
 class LineBatch {
 public:
-    explicit LineBatch(const std::vector<std::string>& files) : files_(files), streams_(files.size()) {}
+    LineBatch(const std::vector<std::string>& files, const std::vector<FileStamp>& stamps)
+        : files_(files), stamps_(stamps) {}
 
     // Reads refs[lo, hi), `bytes` of text in all.
     void read(const std::vector<LineRef>& refs, std::size_t lo, std::size_t hi, std::size_t bytes);
     // The text of refs[r], without a trailing '\r'; nullopt when the line could
-    // not be read again (the file changed).
+    // not be read again: the file changed since the index read it (size or modification
+    // time), or it can no longer be read.
     std::optional<std::string_view> text(const std::vector<LineRef>& refs, std::size_t r) const;
 
 private:
     const std::vector<std::string>& files_;
-    std::vector<std::ifstream> streams_;
+    const std::vector<FileStamp>& stamps_;
     std::string arena_;
     std::size_t lo_ = 0;
     std::vector<std::size_t> where_;  // offset in arena_ of refs[lo_ + i]

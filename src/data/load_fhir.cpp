@@ -247,12 +247,20 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                                     std::move(detail)});
     };
 
+    if (files.size() > kMaxNdjsonFiles) {
+        diags.error(DiagCode::Io, Span{},
+                    fmt::format("{}: an export of {} NDJSON files is more than crit indexes ({}); split it",
+                                files.front(), files.size(), kMaxNdjsonFiles));
+        return false;
+    }
     // ---- Pass 1: index -------------------------------------------------------
+    std::vector<FileStamp> stamps(files.size());
     od::parser parser;
     Padded pad;
     MedicationIndex no_meds;
     Reader patient_reader(b, rejects, no_meds);
     for (std::size_t fi = 0; fi < files.size(); ++fi) {
+        stamps[fi] = stamp_of(files[fi]);
         std::ifstream in(files[fi], std::ios::binary);
         if (!in) {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot open the file", files[fi]));
@@ -327,13 +335,18 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                                         : fmt::format("{} refers to {}, which is not a Patient", head.type, head.ref));
                 return;
             }
-            refs.push_back(LineRef{offset, static_cast<std::uint32_t>(text.size()), line, key_for(*pid),
-                                   static_cast<std::uint16_t>(fi), type});
+            if (offset > kMaxNdjsonOffset) {
+                reject(fi, line, "", *pid, RejectReason::BadRecord, "the line starts more than 1 TiB into the file, past what crit indexes");
+                return;
+            }
+            refs.push_back(LineRef{offset, fi, static_cast<std::uint32_t>(text.size()), line, key_for(*pid), type});
         });
         if (!read_ok) {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: read error", files[fi]));
             ok = false;
         }
+        // A file written to while it was indexed: pass 2 will not read it back.
+        if (stamp_of(files[fi]) != stamps[fi]) stamps[fi] = FileStamp{};
     }
 
     // Records of patients the export does not have.
@@ -345,12 +358,13 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                            keys[it->key].id));
     refs.erase(orphan, refs.end());
 
+    if (opt.between_passes) opt.between_passes();
     // ---- Pass 2: build, a batch of whole patients at a time --------------------
     std::vector<std::size_t> first =  // refs of patient rank i: [first[i], first[i+1])
         group_by_patient(refs, order.size(), [&](std::uint32_t key) { return keys[key].rank; });
 
     Reader reader(b, rejects, meds);
-    LineBatch batch(files);
+    LineBatch batch(files, stamps);
     for (std::size_t pi = 0; pi < order.size();) {
         std::size_t bytes = 0;
         std::size_t pj = batch_end(refs, first, pi, opt.batch_bytes, bytes);
@@ -364,8 +378,9 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 const LineRef& ref = refs[r];
                 auto text = batch.text(refs, r);
                 if (!text) {
-                    reject(ref.file, ref.line, "", key.id, RejectReason::BadJson,
-                           "the line could not be read again (file changed?)");
+                    reject(ref.file, ref.line, "", key.id, RejectReason::FileChanged,
+                           "the line could not be read back: the file changed (size or modification time) or vanished "
+                           "since it was indexed");
                     continue;
                 }
                 JNode res;
@@ -375,6 +390,17 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                     res = json.resource(doc.get_object(), 0, Reader::reads_field);
                 } catch (const simdjson::simdjson_error& e) {
                     reject(ref.file, ref.line, "", key.id, RejectReason::BadJson, json_error_text(e));
+                    continue;
+                }
+                // The line read back must be the one indexed for this patient: never build a
+                // patient from another patient's record.
+                const std::string* subject = reference_of(res);
+                auto pid = subject ? patient_id_of_reference(*subject) : std::nullopt;
+                if (!pid || *pid != key.id) {
+                    reject(ref.file, ref.line, "subject.reference", key.id, RejectReason::FileChanged,
+                           fmt::format("the line read back refers to {}, not to Patient/{}: the file changed since it "
+                                       "was indexed; the record is not used",
+                                       subject ? *subject : std::string("no patient"), key.id));
                     continue;
                 }
                 const std::string* id = str_at(&res, "id");

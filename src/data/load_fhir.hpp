@@ -122,6 +122,7 @@
 // data. In NDJSON each line stands alone: a bad or truncated line is a
 // rejection and every other line, before or after it, is loaded.
 #pragma once
+#include <functional>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -142,6 +143,7 @@ struct FhirStats {
 
 struct NdjsonOptions {
     std::size_t batch_bytes = std::size_t{64} << 20;  // resource text held at once in pass 2
+    std::function<void()> between_passes;             // run after the index is built (tests change files here)
 };
 
 // Loads one Bundle (.json) file; its patients go to `sink` in entry order.

@@ -1145,3 +1145,68 @@ TEST_CASE("mutated Bundles and NDJSON files give diagnostics or rejections, neve
     }
     (void)loaded;
 }
+
+// ---- the two passes read back the line they indexed, for the patient they index ----
+
+TEST_CASE("ndjson: past 65,536 files each record is read from its own file", "[load_fhir][ndjson][reliability]") {
+    TempDir d;
+    std::vector<std::string> files;
+    files.push_back(d.write("Patient.ndjson", lines({patient("a"), patient("b")})));
+    files.push_back(
+        d.write("obs-a.ndjson", lines({observation(kLoinc, "777-3", qty(250, "10*9/L"), "2024-01-05", "a")})));
+    // 65,535 files of a resource type crit does not read, so that b's record sits in file 65,537.
+    const std::string filler = lines({json{{"resourceType", "Encounter"}, {"id", "e"}}});
+    for (int i = 0; i < 65535; ++i) files.push_back(d.write(fmt::format("enc-{:05}.ndjson", i), filler));
+    files.push_back(
+        d.write("obs-b.ndjson", lines({observation(kLoinc, "777-3", qty(50, "10*9/L"), "2024-02-07", "b")})));
+    REQUIRE(files.size() == 65538);
+    auto l = ndjson(files);
+    INFO(render(l.diags) << l.summary());
+    REQUIRE(l.patients.size() == 2);
+    const Timeline& b = l.patients[1];
+    CHECK(b.patient_id == "b");
+    auto platelets = obs(b, "platelets");
+    REQUIRE(platelets.size() == 1);
+    CHECK(platelets[0].value == Approx(50));
+    CHECK(format_day(platelets[0].day) == "2024-02-07");
+    CHECK(only(l.patients[0], "platelets").value == Approx(250));
+    CHECK(l.rejects.empty());
+}
+
+TEST_CASE("ndjson: a file that changes between the passes is a stated rejection, never another patient's data",
+          "[load_fhir][ndjson][reliability]") {
+    TempDir d;
+    std::string pat = d.write("Patient.ndjson", lines({patient("a"), patient("b")}));
+    auto obs_text = [](double a, double b) {
+        return lines({observation(kLoinc, "777-3", qty(a, "10*9/L"), "2024-01-05", "a"),
+                      observation(kLoinc, "777-3", qty(b, "10*9/L"), "2024-01-05", "b")});
+    };
+    std::string obs_file = d.write("Observation.ndjson", obs_text(250, 150));
+    SECTION("rewritten with other sizes: the file's lines are rejected") {
+        NdjsonOptions opt;
+        opt.between_passes = [&] { d.write("Observation.ndjson", obs_text(1250, 5)); };
+        auto l = ndjson({pat, obs_file}, opt);
+        REQUIRE(l.patients.size() == 2);
+        CHECK(obs(l.patients[0], "platelets").empty());
+        CHECK(obs(l.patients[1], "platelets").empty());
+        CHECK(l.with("file-changed").size() == 2);
+    }
+    SECTION("the same bytes in another order, same size and time: the subject check catches it") {
+        NdjsonOptions opt;
+        auto before = fs::last_write_time(obs_file);
+        opt.between_passes = [&] {
+            d.write("Observation.ndjson",
+                    lines({observation(kLoinc, "777-3", qty(150, "10*9/L"), "2024-01-05", "b"),
+                           observation(kLoinc, "777-3", qty(250, "10*9/L"), "2024-01-05", "a")}));
+            fs::last_write_time(obs_file, before);
+        };
+        auto l = ndjson({pat, obs_file}, opt);
+        REQUIRE(l.patients.size() == 2);
+        // Neither patient gets the other's platelets.
+        CHECK(obs(l.patients[0], "platelets").empty());
+        CHECK(obs(l.patients[1], "platelets").empty());
+        auto changed = l.with("file-changed");
+        REQUIRE(changed.size() == 2);
+        CHECK(changed[0].detail.find("refers to Patient/b, not to Patient/a") != std::string::npos);
+    }
+}
