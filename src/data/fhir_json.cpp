@@ -42,6 +42,7 @@ const std::string* str_at(const JNode* n, std::string_view key) {
 }
 
 JNode Json::read(od::value v) {
+    Level level(depth_);
     JNode n;
     n.pos = pos(v);
     od::json_type t = v.type();
@@ -82,6 +83,7 @@ JNode Json::read(od::value v) {
 }
 
 void Json::skip(od::value v) {
+    Level level(depth_);
     pos(v);
     od::json_type t = v.type();
     switch (t) {
@@ -114,6 +116,7 @@ void Json::skip(od::value v) {
 }
 
 JNode Json::resource(od::object o, std::uint32_t p, FieldFilter keep) {
+    Level level(depth_);
     JNode n;
     n.pos = p;
     n.kind = JNode::Kind::Object;
@@ -138,6 +141,8 @@ std::string json_error_text(const simdjson::simdjson_error& e) {
             return "a string is not closed (truncated?)";
         case simdjson::EMPTY:
             return "the text is empty";
+        case simdjson::DEPTH_ERROR:
+            return fmt::format("the JSON nests more than {} levels deep; no FHIR resource does", Json::kMaxDepth);
         default:
             return e.what();
     }

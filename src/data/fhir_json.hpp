@@ -85,9 +85,25 @@ public:
     }
     JNode resource(od::object o, std::uint32_t p, FieldFilter keep);
 
+    // FHIR resources nest a dozen levels; a value nested deeper than this is refused as
+    // bad JSON (simdjson DEPTH_ERROR) before the recursive readers can exhaust the stack.
+    static constexpr int kMaxDepth = 64;
+
 private:
+    // Counts one level of nesting for the duration of a read or skip.
+    struct Level {
+        explicit Level(int& d) : d_(d) {
+            if (++d_ > kMaxDepth) {
+                --d_;
+                throw simdjson::simdjson_error(simdjson::DEPTH_ERROR);
+            }
+        }
+        ~Level() { --d_; }
+        int& d_;
+    };
     const char* base_;
     std::uint32_t last_ = 0;
+    int depth_ = 0;
 };
 
 // A simdjson error in words ("the text ends inside an object or array (truncated?)").

@@ -40,6 +40,7 @@ bool is_data_name(const fs::path& p) { return has_ext(p, {".json", ".ndjson", ".
 struct JsonSniff {
     std::string resource_type;
     bool closes_on_first_line = false;
+    bool breaks_line = false;  // the object goes on past a line break: a pretty-printed document
 };
 
 JsonSniff sniff_json(std::string_view s) {
@@ -66,7 +67,10 @@ JsonSniff sniff_json(std::string_view s) {
             i = j;
             continue;
         }
-        if (c == '\n' && depth > 0) return r;  // the object goes on past the first line
+        if (c == '\n' && depth > 0) {  // the object goes on past the first line
+            r.breaks_line = true;
+            return r;
+        }
         if (c == '{' || c == '[') {
             ++depth;
             expect_key = c == '{' && depth == 1;
@@ -101,9 +105,13 @@ DataFormat detect_format(const std::string& path) {
     if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);  // UTF-8 byte order mark
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     if (!s.empty() && s.front() == '{') {
+        // Named as NDJSON, it is NDJSON, however long its first line (a resource can pass 64 KiB).
+        if (has_ext(path, {".ndjson", ".jsonl"})) return DataFormat::FhirNdjson;
         JsonSniff j = sniff_json(s);
         if (j.resource_type == "Bundle") return DataFormat::FhirBundle;
         if (j.closes_on_first_line) return DataFormat::FhirNdjson;
+        // A first line longer than the look: one resource per line, unless it is a Bundle.
+        if (!j.breaks_line && !j.resource_type.empty()) return DataFormat::FhirNdjson;
         return DataFormat::FhirBundle;  // a pretty-printed document: the Bundle loader says what is wrong
     }
     std::string first = facts::lower(s.substr(0, std::min<std::size_t>(s.size(), 12)));

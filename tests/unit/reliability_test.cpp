@@ -1,0 +1,112 @@
+// Hostile inputs (issue 12): each is a stated rejection or diagnostic, never a crash,
+// a hang, unbounded memory, or another patient's data.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include <stdlib.h>
+
+#include "data/load_data.hpp"
+
+using namespace crit;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Dir {
+    fs::path path;
+    Dir() {
+        std::string tmpl = (fs::temp_directory_path() / "crit-hostile-XXXXXX").string();
+        path = mkdtemp(tmpl.data());
+    }
+    ~Dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, const std::string& text) const {
+        fs::create_directories((path / name).parent_path());
+        std::ofstream(path / name, std::ios::binary) << text;
+        return (path / name).string();
+    }
+};
+
+LoadedData load(const std::vector<std::string>& paths) {
+    LoadedData l;
+    for_each_patient(
+        paths, bindings(), [&](Timeline&& t) { l.patients.push_back(std::move(t)); }, l.rejects, l.diags);
+    return l;
+}
+
+std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+}  // namespace
+
+TEST_CASE("deeply nested JSON is one rejected record or Bundle, not a crash", "[reliability]") {
+    Dir d;
+    SECTION("an NDJSON line 50,000 levels deep: that record only") {
+        std::string p = d.write("export/Patient.ndjson", R"({"resourceType":"Patient","id":"p1"})" "\n");
+        std::string o = d.write("export/Observation.ndjson",
+                                R"({"resourceType":"Observation","subject":{"reference":"Patient/p1"},"x":)" +
+                                    nested(50000) + "}\n");
+        auto l = load({(d.path / "export").string()});
+        REQUIRE(l.patients.size() == 1);
+        auto r = l.rejected("bad-json");
+        CHECK(r.detail.find("nests more than 64 levels deep") != std::string::npos);
+        CHECK(r.origin.line == 1);
+    }
+    SECTION("a Bundle with a resource 50,000 levels deep: the Bundle, with a diagnostic") {
+        d.write("b.json", R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1","x":)" +
+                              nested(50000) + "}}]}");
+        auto l = load({(d.path / "b.json").string()});
+        CHECK(l.patients.empty());
+        REQUIRE(l.diags.has_errors());
+        CHECK(render(l.diags).find("nests more than 64 levels deep") != std::string::npos);
+        CHECK(render(l.diags).size() < 2000);  // the 100 KB line is cited as a window
+    }
+    SECTION("a YAML value 100,000 levels deep: a diagnostic") {
+        d.write("deep.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: " + nested(100000) + "}\n");
+        auto l = load({(d.path / "deep.yaml").string()});
+        CHECK(l.patients.empty());
+        CHECK(l.diags.has_errors());
+    }
+}
+
+TEST_CASE("a YAML file holding just `,` is refused, without unbounded memory", "[reliability]") {
+    Dir d;
+    auto l = load({d.write("comma.yaml", ",")});
+    CHECK(l.patients.empty());
+    REQUIRE(l.diags.has_errors());
+    CHECK(render(l.diags).find("comma.yaml:1:1: error[timeline]: malformed YAML: the YAML parser makes no progress") !=
+          std::string::npos);
+    // Several real documents still load.
+    auto two = load({d.write("two.yaml", "patient: a\ntimeline: []\n---\npatient: b\ntimeline: []\n")});
+    CHECK(two.patients.size() == 2);
+    CHECK_FALSE(two.diags.has_errors());
+}
+
+TEST_CASE("an NDJSON file whose first line passes 64 KiB is read as NDJSON", "[reliability]") {
+    Dir d;
+    // A Patient with a 70 KB narrative, then an Observation: one resource per line.
+    std::string narrative = R"({"resourceType":"Patient","id":"p1","text":{"div":")" + std::string(70000, 'x') + R"("}})";
+    std::string obs_line =
+        R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},)"
+        R"("subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":150,"unit":"10*9/L"}})";
+    for (const char* name : {"Patient.ndjson", "export.json"}) {
+        INFO(name);
+        std::string f = d.write(std::string("x/") + name, narrative + "\n" + obs_line + "\n");
+        CHECK(detect_format(f) == DataFormat::FhirNdjson);
+        auto l = load({f});
+        INFO(render(l.diags) << l.summary());
+        REQUIRE(l.patients.size() == 1);
+        CHECK(obs(l.patients[0], "platelets").size() == 1);
+        fs::remove(f);
+    }
+    // A pretty-printed single resource is not NDJSON: the Bundle loader says what it is.
+    std::string pretty = d.write("one.json", "{\n  \"resourceType\": \"Patient\",\n  \"id\": \"p1\"\n}\n");
+    CHECK(detect_format(pretty) == DataFormat::FhirBundle);
+    auto l = load({pretty});
+    CHECK(render(l.diags).find("resourceType is `Patient`; a .json data file holds one FHIR Bundle") != std::string::npos);
+}
