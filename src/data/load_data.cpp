@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -33,6 +35,36 @@ bool has_ext(const fs::path& p, std::initializer_list<const char*> exts) {
 }
 
 bool is_data_name(const fs::path& p) { return has_ext(p, {".json", ".ndjson", ".jsonl", ".csv", ".yaml", ".yml"}); }
+
+// The data files under `dir`, recursively. A directory that cannot be read, or a data file
+// that is not a readable regular file (a dangling link, a device), is an error, never skipped
+// in silence; the walk goes on with the rest.
+void walk(const fs::path& dir, std::vector<fs::path>& files, Diagnostics& diags) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) {
+        diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read the directory: {}", dir.string(), ec.message()));
+        return;
+    }
+    for (; it != end; it.increment(ec)) {
+        if (ec) {
+            diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read the directory: {}", dir.string(), ec.message()));
+            return;
+        }
+        const fs::path& p = it->path();
+        std::error_code sec;
+        if (fs::is_directory(fs::symlink_status(p, sec))) {  // linked directories are not followed: no loops
+            walk(p, files, diags);
+        } else if (is_data_name(p)) {
+            auto st = fs::status(p, sec);
+            if (fs::is_regular_file(st)) files.push_back(p);
+            else
+                diags.error(DiagCode::Io, Span{},
+                            fmt::format("{}: not a readable file ({})", p.string(),
+                                        sec ? sec.message() : fs::exists(st) ? "not a regular file" : "a dangling link"));
+        }
+    }
+}
 
 // Looks at the first JSON object of `s` (a prefix of the file) without parsing
 // it whole: the value of its top-level "resourceType", and whether the object
@@ -97,7 +129,7 @@ JsonSniff sniff_json(std::string_view s) {
 
 DataFormat detect_format(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return DataFormat::Unknown;
+    if (!in) return DataFormat::Unreadable;
     std::string head(64 * 1024, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in.gcount()));
@@ -135,6 +167,10 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     std::map<std::string, std::size_t> ndjson_unit;  // cohort key -> unit
     auto add = [&](const fs::path& p, const std::string& cohort, bool walked) {
         DataFormat f = detect_format(p.string());
+        if (f == DataFormat::Unreadable) {
+            diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read the file: {}", p.string(), std::strerror(errno)));
+            return;
+        }
         if (f == DataFormat::Unknown) {
             if (walked && !has_ext(p, {".json", ".ndjson", ".jsonl", ".csv"})) return;
             diags.error(DiagCode::Io, Span{},
@@ -157,13 +193,21 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
         fs::path p(path);
         if (fs::is_directory(p, ec)) {
             std::vector<fs::path> files;
-            for (const auto& e : fs::recursive_directory_iterator(p, ec))
-                if (e.is_regular_file() && is_data_name(e.path())) files.push_back(e.path());
+            walk(p, files, diags);
             std::sort(files.begin(), files.end());
             // The NDJSON files of one directory are one export: one cohort.
             for (const auto& f : files) add(f, "dir:" + f.parent_path().string(), true);
-        } else if (fs::exists(p, ec)) {
+        } else if (fs::is_regular_file(p, ec)) {
             add(p, "args", false);  // NDJSON files named on the command line form one cohort
+        } else if (fs::exists(p, ec)) {
+            // A pipe or device could be read only once, and format detection and the NDJSON
+            // index read a file more than once: refused, never half-read.
+            diags.error(DiagCode::Io, Span{},
+                        fmt::format("{}: not a regular file (a pipe or device); crit reads data from files: save "
+                                    "the stream to a file first",
+                                    path));
+        } else if (ec) {
+            diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read: {}", path, ec.message()));
         } else {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: no such file or directory", path));
         }

@@ -25,9 +25,9 @@
 
 namespace crit {
 
-enum class DataFormat { Unknown, Yaml, FhirBundle, FhirNdjson, Csv };
+enum class DataFormat { Unknown, Unreadable, Yaml, FhirBundle, FhirNdjson, Csv };
 
-// The format of one file, from its first bytes (and its name, for YAML only).
+// The format of one file, from its first bytes (and its name); Unreadable when it cannot be opened.
 DataFormat detect_format(const std::string& path);
 
 // Streams every patient from `paths` to `sink`, file by file (an NDJSON cohort

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "data/load_data.hpp"
 
@@ -109,4 +110,23 @@ TEST_CASE("an NDJSON file whose first line passes 64 KiB is read as NDJSON", "[r
     CHECK(detect_format(pretty) == DataFormat::FhirBundle);
     auto l = load({pretty});
     CHECK(render(l.diags).find("resourceType is `Patient`; a .json data file holds one FHIR Bundle") != std::string::npos);
+}
+
+TEST_CASE("inputs that cannot be read are reported errors, never skipped in silence", "[reliability]") {
+    Dir d;
+    d.write("data/ok.yaml", "patient: a\ntimeline: []\n");
+    fs::create_symlink(d.path / "nowhere.json", d.path / "data" / "dangling.json");
+    REQUIRE(mkfifo((d.path / "data" / "stream.ndjson").c_str(), 0600) == 0);
+    fs::create_directories(d.path / "data" / "sub");
+    fs::create_directory_symlink(d.path / "data", d.path / "data" / "sub" / "loop");  // not followed
+    auto l = load({(d.path / "data").string(), (d.path / "missing").string(), (d.path / "data" / "stream.ndjson").string()});
+    std::string shown = render(l.diags);
+    INFO(shown);
+    CHECK(l.patients.size() == 1);
+    CHECK(l.diags.error_count() == 4);
+    CHECK(shown.find("dangling.json: not a readable file") != std::string::npos);
+    CHECK(shown.find("data/stream.ndjson: not a readable file (not a regular file)") != std::string::npos);
+    CHECK(shown.find("missing: no such file or directory") != std::string::npos);
+    // Named on the command line, a pipe is refused before anything reads (and blocks on) it.
+    CHECK(shown.find("stream.ndjson: not a regular file (a pipe or device)") != std::string::npos);
 }
