@@ -1,5 +1,8 @@
 // crit: check | run | explain | test | fmt | disasm
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <optional>
 #include <cstdio>
 #include <iostream>
 #include <algorithm>
@@ -10,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/atomic_file.hpp"
 #include "lang/ast.hpp"
 #include "lang/driver.hpp"
 #include "cli/explain.hpp"
@@ -78,59 +82,64 @@ void summarize(std::size_t patients, std::size_t records, const std::vector<Reje
 }
 
 // Every rejected record as a JSON line: file, line, path, patient, reason, detail.
-bool write_rejects(const std::string& path, const std::vector<Rejection>& rejects) {
-    std::FILE* f = std::fopen(path.c_str(), "w");
-    if (!f) {
-        std::cerr << fmt::format("crit: cannot write {}\n", path);
-        return false;
-    }
+void write_rejects(std::ostream& out, const std::vector<Rejection>& rejects) {
     for (const auto& r : rejects) {
         nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
                                  {"patient", r.patient_id}, {"reason", reject_reason_name(r.reason)}, {"detail", r.detail}};
-        std::fputs((j.dump() + "\n").c_str(), f);
+        out << j.dump() << '\n';
     }
-    return std::fclose(f) == 0;
 }
 
 int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& as_of_text,
             const std::string& format, const std::string& bindings, unsigned jobs, bool strict,
-            const std::string& rejects_path, bool stats) {
+            const std::string& rejects_path, const std::string& output_path, bool stats) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
     auto c = compile_file(rules, d, CompileOptions{bindings, ""});
     if (print_diags(d) || !c.program) return 1;
     const Program& p = *c.program;
+    // Output files are opened before the run (an unwritable path fails now, not after it) and
+    // appear under their names only when complete.
+    std::optional<AtomicFile> rejects_file, output_file;
+    if (!rejects_path.empty()) rejects_file.emplace(rejects_path);
+    if (!output_path.empty()) output_file.emplace(output_path);
+    for (auto* f : {&rejects_file, &output_file})
+        if (*f && !(*f)->ok()) {
+            std::cerr << "crit: " << (*f)->error() << "\n";
+            return 2;
+        }
+    std::ostream& out = output_file ? output_file->stream() : std::cout;
 
     // Patients stream in batches: the loader hands over each finished patient, a
     // batch is evaluated by `jobs` threads sharing the immutable program (one
     // context each), and its output is written in input order before the next.
     constexpr std::size_t kBatch = 512;
     std::vector<Timeline> batch;
-    std::vector<std::string> out;
+    std::vector<std::string> lines;
     std::vector<EvalContext> contexts(std::max(1u, jobs));
     TableWriter table(p);
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
-    if (format == "csv") std::cout << csv_header(p);
+    if (format == "csv") out << csv_header(p);
     auto flush = [&] {
         auto e0 = std::chrono::steady_clock::now();
         if (format == "table") {
             for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
         } else {
-            out.assign(batch.size(), {});
+            lines.assign(batch.size(), {});
             std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
             auto work = [&](std::size_t k) {
                 for (std::size_t i = k; i < n; i += threads) {
                     const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
-                    out[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+                    lines[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
                 }
             };
             std::vector<std::thread> pool;
             for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
             if (threads > 0) work(0);
             for (auto& th : pool) th.join();
-            for (const auto& line : out) std::cout << line;
-            std::cout.flush();
+            for (const auto& line : lines) out << line;
+            out.flush();
         }
         eval_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
         batch.clear();
@@ -145,7 +154,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
         if (batch.size() == kBatch) flush();
     }, rejections, data_diags);
     flush();
-    if (format == "table") std::cout << table.render() << std::flush;
+    if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
     print_diags(data_diags);
     summarize(patients, records, rejections);
@@ -155,7 +164,20 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
                                  total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
                                  format == "table" ? 1u : contexts.size(), p.code.size());
     }
-    if (!rejects_path.empty() && !write_rejects(rejects_path, rejections)) return 2;
+    // Every write is checked: a full disk or a closed stdout is an error, not a quiet exit 0.
+    bool written = true;
+    if (rejects_file) {
+        write_rejects(rejects_file->stream(), rejections);
+        if (!rejects_file->commit()) {
+            std::cerr << "crit: " << rejects_file->error() << "\n";
+            written = false;
+        }
+    }
+    if (output_file ? !output_file->commit() : !flushed(std::cout)) {
+        std::cerr << "crit: " << (output_file ? output_file->error() : "cannot write the results to standard output: " + std::string(std::strerror(errno ? errno : EIO))) << "\n";
+        written = false;
+    }
+    if (!written) return 2;
     if (data_diags.has_errors()) return 2;
     if (strict && std::any_of(rejections.begin(), rejections.end(), [](const Rejection& r) { return !is_skip(r); }))
         return 2;
@@ -266,8 +288,9 @@ int main(int argc, char** argv) {
     run->add_option("--format", format, "json | csv | table")->check(CLI::IsMember({"json", "csv", "table"}));
     run->add_option("--jobs,-j", jobs, "threads");
     run->add_flag("--strict", strict, "exit 2 if any record is rejected");
-    std::string rejects;
+    std::string rejects, output;
     run->add_option("--rejects", rejects, "write every rejected record as a JSON line to this file");
+    run->add_option("-o,--output", output, "write the results to this file (whole or not at all) instead of standard output");
     bool stats = false;
     run->add_flag("--stats", stats, "print load and evaluation times to stderr");
 
@@ -307,7 +330,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
     try {
         if (check->parsed()) return cmd_check(files, bindings, dump);
-        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects, stats);
+        if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects, output, stats);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
         if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
         if (cmp->parsed()) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/atomic_file.hpp"
 #include "lang/ast_print.hpp"
 #include "lang/parse.hpp"
 
@@ -150,10 +151,10 @@ int format_files(const std::vector<std::string>& files, bool check_only, std::os
             rc = 1;
             continue;
         }
-        std::ofstream o(f, std::ios::binary | std::ios::trunc);
-        o << *text;
-        if (!o) {
-            err << fmt::format("{}: cannot write\n", f);
+        AtomicFile o(f);  // a failed write leaves the rule file as it was
+        o.stream() << *text;
+        if (!o.commit()) {
+            err << fmt::format("{}\n", o.error());
             rc = 1;
         } else {
             out << fmt::format("{}: formatted\n", f);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "core/atomic_file.hpp"
 #include "data/load_data.hpp"
 
 using namespace crit;
@@ -129,4 +130,48 @@ TEST_CASE("inputs that cannot be read are reported errors, never skipped in sile
     CHECK(shown.find("missing: no such file or directory") != std::string::npos);
     // Named on the command line, a pipe is refused before anything reads (and blocks on) it.
     CHECK(shown.find("stream.ndjson: not a regular file (a pipe or device)") != std::string::npos);
+}
+
+TEST_CASE("outputs appear whole or not at all", "[reliability][atomic]") {
+    Dir d;
+    std::string target = (d.path / "results.jsonl").string();
+    SECTION("not committed (a failed or killed run): nothing under the final name, no temporary left") {
+        {
+            AtomicFile f(target);
+            REQUIRE(f.ok());
+            f.stream() << "{\"patient\":\"p1\"}\n";
+        }
+        CHECK_FALSE(fs::exists(target));
+        CHECK(std::distance(fs::directory_iterator(d.path), fs::directory_iterator()) == 0);
+    }
+    SECTION("committed: the whole text; a new file is 0600, a replaced one keeps its mode") {
+        {
+            AtomicFile f(target);
+            f.stream() << "one\n";
+            REQUIRE(f.commit());
+        }
+        CHECK((fs::status(target).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
+        fs::permissions(target, fs::perms::owner_all | fs::perms::group_read);
+        {
+            AtomicFile f(target);
+            f.stream() << "two\n";
+            REQUIRE(f.commit());
+        }
+        std::ifstream in(target);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        CHECK(text == "two\n");
+        CHECK((fs::status(target).permissions() & fs::perms::all) == (fs::perms::owner_all | fs::perms::group_read));
+    }
+    SECTION("an unwritable place fails when opened, before any work") {
+        AtomicFile f((d.path / "no" / "such" / "dir" / "r.jsonl").string());
+        CHECK_FALSE(f.ok());
+        CHECK(f.error().find("cannot write") != std::string::npos);
+    }
+    SECTION("a device is written in place, and a full one is an error") {
+        AtomicFile f("/dev/full");
+        REQUIRE(f.ok());
+        f.stream() << std::string(1 << 16, 'x');
+        CHECK_FALSE(f.commit());
+        CHECK(fs::is_character_file("/dev/full"));
+    }
 }
