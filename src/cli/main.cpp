@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
+#include "core/text.hpp"
 #include "lang/ast.hpp"
 #include "lang/driver.hpp"
 #include "cli/explain.hpp"
@@ -76,8 +77,9 @@ void summarize(std::size_t patients, std::size_t records, const std::vector<Reje
     for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
     for (const auto& r : rejections) {
         if (is_skip(r)) continue;  // counted above; listed in --rejects
-        std::cerr << fmt::format("  {}:{}: {}: {}{}\n", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail,
-                                 r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")");
+        std::cerr << printable(fmt::format("  {}:{}: {}: {}{}", r.origin.file, r.origin.line, reject_reason_name(r.reason),
+                                           r.detail, r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")"))
+                  << '\n';
     }
 }
 
@@ -86,7 +88,8 @@ void write_rejects(std::ostream& out, const std::vector<Rejection>& rejects) {
     for (const auto& r : rejects) {
         nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
                                  {"patient", r.patient_id}, {"reason", reject_reason_name(r.reason)}, {"detail", r.detail}};
-        out << j.dump() << '\n';
+        // Text from data that is not UTF-8 (a file name) is written with U+FFFD, never dropped.
+        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
 }
 

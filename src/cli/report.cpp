@@ -38,12 +38,15 @@ std::string json_line(const Program& p, const Evaluation& ev) {
         criteria[it.name] = list;
     }
     j["criteria"] = criteria;
-    return j.dump();
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 namespace {
-std::string csv_escape(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+std::string csv_escape(const std::string& raw) {
+    // A cell starting like a formula (= + - @, tab, CR) is opened by a spreadsheet as one:
+    // a leading ' keeps it text (patient ids come from data nobody here wrote).
+    std::string s = !raw.empty() && std::string_view("=+-@\t\r").find(raw.front()) != std::string_view::npos ? "'" + raw : raw;
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string out = "\"";
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace crit {
 
 namespace {
@@ -116,11 +118,12 @@ std::string render(const Diagnostic& d) {
     std::string out;
     if (d.at.valid()) {
         const int line = d.at.line, col = d.at.excerpt_column;
-        out = fmt::format("{}: {}[{}]: {}\n", d.at.where(), severity_name(d.severity), code_name(d.code), d.message);
+        out = fmt::format("{}: {}[{}]: {}\n", printable(d.at.where()), severity_name(d.severity), code_name(d.code),
+                          printable(d.message));
         std::string_view text = d.at.excerpt;
         std::string gutter = fmt::format("{:>5} | ", line);
         out += gutter;
-        out += text;
+        out += printable(text);  // unchanged unless the line holds broken text or control characters
         out += '\n';
         // Underline the span on its first line; tabs are kept so the caret lines up.
         // Columns count bytes; the caret counts characters (UTF-8 continuation bytes take no column).
@@ -134,9 +137,9 @@ std::string render(const Diagnostic& d) {
         for (std::size_t i = from; i < to; ++i) width += !is_cont(text[i]);
         out += fmt::format("{:>5} | {}{}\n", "", pad, std::string(std::max<std::size_t>(width, 1), '^'));
     } else {
-        out = fmt::format("{}[{}]: {}\n", severity_name(d.severity), code_name(d.code), d.message);
+        out = fmt::format("{}[{}]: {}\n", severity_name(d.severity), code_name(d.code), printable(d.message));
     }
-    for (const auto& n : d.notes) out += fmt::format("      = note: {}\n", n);
+    for (const auto& n : d.notes) out += fmt::format("      = note: {}\n", printable(n));
     if (!d.suggestion.empty()) out += fmt::format("      = help: did you mean `{}`?\n", d.suggestion);
     return out;
 }

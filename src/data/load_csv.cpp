@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
+
 namespace crit {
 
 namespace {
@@ -207,6 +209,16 @@ private:
             reject(r, NCols, "", RejectReason::BadRecord,
                    fmt::format("the row has {} fields, the header {}", r.fields.size(), width_));
             return;
+        }
+        for (int c = 0; c < NCols; ++c) {
+            if (col_[c] < 0) continue;
+            const std::string& f = r.fields[static_cast<std::size_t>(col_[c])];
+            if (std::size_t at = invalid_utf8_at(f); at != std::string::npos) {
+                reject(r, static_cast<Col>(c), "", RejectReason::BadText,
+                       fmt::format("the value of column `{}` is not valid UTF-8 (byte {}: \\x{:02X})", kColNames[c],
+                                   at + 1, static_cast<unsigned char>(f[at])));
+                return;
+            }
         }
         std::string pid = get(r, PatientId);
         if (pid.empty()) {

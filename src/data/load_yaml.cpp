@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include "core/text.hpp"
+
 namespace crit {
 
 namespace {
@@ -61,15 +63,6 @@ using facts::lower;
 using facts::parse_qty_text;
 using facts::trim;
 
-std::optional<Site> parse_site(const std::string& s) {
-    std::string l = lower(s);
-    if (l == "any") return Site::Any;
-    if (l == "blood" || l == "peripheral-blood") return Site::Blood;
-    if (l == "marrow" || l == "bone-marrow") return Site::Marrow;
-    if (l == "csf") return Site::Csf;
-    return std::nullopt;
-}
-
 class Builder {
 public:
     Builder(const std::string& file, const Bindings& b, Timeline& t, std::vector<Rejection>& rejects)
@@ -84,7 +77,7 @@ public:
             reject(p, "", RejectReason::BadRecord, "a patient is a map with `patient:` and `timeline:`");
             return;
         }
-        if (p["patient"] && p["patient"].IsScalar()) t_.patient_id = p["patient"].Scalar();
+        if (p["patient"] && p["patient"].IsScalar()) t_.patient_id = printable(p["patient"].Scalar());
         if (const auto bd = p["birth_date"]) {
             if (auto d = day_of(bd)) t_.birth_date = *d;
             else reject(bd, "birth_date", RejectReason::BadDate, fmt::format("birth_date `{}` is not a date", text_of(bd)));
@@ -142,9 +135,32 @@ private:
         return k == "date" || k == "treatment" || k == "until" || k == "phase" || k == "site" || k == "note";
     }
 
+    // The first scalar (key or value) of `n` whose text is not valid UTF-8, or null.
+    static std::optional<YAML::Node> broken_text(const YAML::Node& n, int depth = 0) {
+        if (n.IsScalar()) return valid_utf8(n.Scalar()) ? std::nullopt : std::optional<YAML::Node>(n);
+        if (depth > 16) return std::nullopt;  // records are flat; yaml-cpp bounds deeper nesting itself
+        if (n.IsSequence())
+            for (const auto& k : n)
+                if (auto b = broken_text(k, depth + 1)) return b;
+        if (n.IsMap())
+            for (const auto& kv : n) {
+                if (auto b = broken_text(kv.first, depth + 1)) return b;
+                if (auto b = broken_text(kv.second, depth + 1)) return b;
+            }
+        return std::nullopt;
+    }
+
     void record(const YAML::Node& r, const std::string& path) {
         if (!r.IsMap()) {
             reject(r, path, RejectReason::BadRecord, "a timeline record is a map with `date:` and values or a treatment");
+            return;
+        }
+        if (auto bad = broken_text(r)) {
+            const std::string& text = bad->Scalar();
+            std::size_t at = invalid_utf8_at(text);
+            reject(*bad, path, RejectReason::BadText,
+                   fmt::format("`{}` is not valid UTF-8 (byte {}: \\x{:02X})", printable(text), at + 1,
+                               static_cast<unsigned char>(text[at])));
             return;
         }
         const auto date_node = r["date"];
@@ -159,7 +175,7 @@ private:
         }
         std::optional<Site> site;
         if (const auto s = r["site"]) {
-            site = s.IsScalar() ? parse_site(s.Scalar()) : std::nullopt;
+            site = s.IsScalar() ? site_of(s.Scalar()) : std::nullopt;
             if (!site) {
                 reject(s, path, RejectReason::BadValue, fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
                 return;
@@ -289,7 +305,7 @@ private:
                 }
             }
             if (const auto s = fields["site"]) {
-                auto fs = s.IsScalar() ? parse_site(s.Scalar()) : std::nullopt;
+                auto fs = s.IsScalar() ? site_of(s.Scalar()) : std::nullopt;
                 if (!fs) {
                     reject(s, path, RejectReason::BadValue, fmt::format("unknown site `{}` (blood, marrow or csf)", text_of(s)));
                     return;
@@ -470,6 +486,12 @@ bool load_yaml_timelines(const std::string& path, const Bindings& b, LoadResult&
             auto& w = diags.warning(DiagCode::Timeline, at(kv.first),
                                     fmt::format("`{}` is not a patient field; it is ignored", k));
             w.suggestion = closest_name(k, known);
+        }
+        if (!valid_utf8(id.Scalar())) {
+            diags.error(DiagCode::Timeline, at(id),
+                        fmt::format("the patient id `{}` is not valid UTF-8; the patient is not loaded", printable(id.Scalar())));
+            ok = false;
+            return;
         }
         if (!ids.insert(id.Scalar()).second) {
             diags.error(DiagCode::Timeline, at(id), fmt::format("patient `{}` appears twice", id.Scalar()));

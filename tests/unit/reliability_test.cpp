@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/atomic_file.hpp"
+#include "core/text.hpp"
 #include "data/load_data.hpp"
 
 using namespace crit;
@@ -173,5 +174,38 @@ TEST_CASE("outputs appear whole or not at all", "[reliability][atomic]") {
         f.stream() << std::string(1 << 16, 'x');
         CHECK_FALSE(f.commit());
         CHECK(fs::is_character_file("/dev/full"));
+    }
+}
+
+TEST_CASE("text that is not UTF-8 is a stated rejection, and printed escaped", "[reliability][utf8]") {
+    Dir d;
+    SECTION("CSV: the row, naming the column and byte") {
+        auto l = load({d.write("u.csv", "patient_id,time,concept,value,unit\n"
+                                        "p-\xff\xfe,2024-01-01,platelets,100,10*9/L\n"
+                                        "p-2,2024-01-01,platelets,\xc3\x28,10*9/L\n"
+                                        "p-3,2024-01-01,platelets,100,10*9/L\n")});
+        auto bad = l.with("bad-text");
+        REQUIRE(bad.size() == 2);
+        CHECK(bad[0].detail == "the value of column `patient_id` is not valid UTF-8 (byte 3: \\xFF)");
+        CHECK(bad[1].origin.path == "value");
+        REQUIRE(l.patients.size() == 1);
+        CHECK(l.patients[0].patient_id == "p-3");
+    }
+    SECTION("YAML: a record is rejected; a patient id is a diagnostic") {
+        auto l = load({d.write("u.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: \"1\xff" "0 10*9/L\"}\n"
+                                         "  - {date: 2024-01-02, platelets: 100 10*9/L}\n")});
+        REQUIRE(l.patients.size() == 1);
+        CHECK(obs(l.patients[0], "platelets").size() == 1);
+        CHECK(l.rejected("bad-text").detail == "`1\\xFF0 10*9/L` is not valid UTF-8 (byte 2: \\xFF)");
+        auto id = load({d.write("id.yaml", "patient: \"p\xff\"\ntimeline: []\n")});
+        CHECK(id.patients.empty());
+        CHECK(render(id.diags).find("the patient id `p\\xFF` is not valid UTF-8") != std::string::npos);
+    }
+    SECTION("printable: broken bytes and terminal controls are escaped, valid text kept") {
+        CHECK(printable("caf\xc3\xa9 \xe2\x89\xa5 5") == "caf\xc3\xa9 \xe2\x89\xa5 5");
+        CHECK(printable("\x1b[31mred\x07") == "\\x1B[31mred\\x07");
+        CHECK(printable("a\xc2\x9b" "b") == "a\\u009Bb");
+        CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");  // a surrogate is not UTF-8
+        CHECK(invalid_utf8_at("ok\xf4\x90\x80\x80") == 2);     // past U+10FFFF
     }
 }
