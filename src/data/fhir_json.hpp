@@ -63,14 +63,16 @@ using FieldFilter = bool (*)(std::string_view key, std::string_view type);
 // valid JSON always throws (simdjson::simdjson_error), even where crit does not read it.
 class Json {
 public:
-    explicit Json(const char* base) : base_(base) {}
+    // `base` is where offset `shift` of the file is in memory (a Bundle read from the middle
+    // of a file reports positions in the file).
+    explicit Json(const char* base, std::uint32_t shift = 0) : base_(base), shift_(shift) {}
 
     // The byte offset of the last value visited: where an error was found.
     std::uint32_t last() const { return last_; }
 
     // The byte offset of `v` in its document.
     std::uint32_t pos(od::value& v) {
-        last_ = static_cast<std::uint32_t>(v.raw_json_token().data() - base_);
+        last_ = static_cast<std::uint32_t>(v.raw_json_token().data() - base_) + shift_;
         return last_;
     }
 
@@ -102,6 +104,7 @@ private:
         int& d_;
     };
     const char* base_;
+    std::uint32_t shift_ = 0;
     std::uint32_t last_ = 0;
     int depth_ = 0;
 };

@@ -6,6 +6,7 @@
 #include "data/load_fhir.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -22,12 +23,16 @@ using namespace fhir;
 // ===========================================================================
 // Bundles
 
-bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& sink, std::vector<Rejection>& rejects,
-                 Diagnostics& diags, FhirStats* stats) {
+// Loads the Bundle that starts at byte `start` of `file`. Some exporters write several
+// Bundles to one file, one after another (often one per line): `next` is set to where the
+// following one starts, or to the end of the file.
+bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t& next, const Bindings& b,
+                     const PatientSink& sink, std::vector<Rejection>& rejects, Diagnostics& diags, FhirStats* stats) {
     const std::string& name = file->name();
-    simdjson::padded_string text(file->text());
+    next = file->text().size();
+    simdjson::padded_string text(std::string_view(file->text()).substr(start));
     od::parser parser;
-    Json json(text.data());
+    Json json(text.data(), static_cast<std::uint32_t>(start));
 
     struct Entry {
         std::size_t index = 0;
@@ -50,7 +55,7 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
     try {
         od::document doc = parser.iterate(text);
         if (od::json_type(doc.type()) != od::json_type::object) {
-            error_at(diags, *file, 0, "a FHIR Bundle file holds one JSON object");
+            error_at(diags, *file, static_cast<std::uint32_t>(start), "a FHIR Bundle file holds one JSON object");
             return false;
         }
         od::object root = doc.get_object();
@@ -93,6 +98,9 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
                 json.skip(v);
             }
         }
+        // Past the root object: the next value, if any (an error at the end of the input).
+        auto loc = doc.current_location();
+        if (!loc.error()) next = start + static_cast<std::size_t>(loc.value() - text.data());
     } catch (const simdjson::simdjson_error& e) {
         std::uint32_t pos = truncation(e) ? static_cast<std::uint32_t>(file->text().size()) : json.last();
         error_at(diags, *file, pos, fmt::format("not valid JSON: {}", json_error_text(e)))
@@ -192,6 +200,20 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
     }
     for (auto& p : patients) sink(reader.finish(std::move(p)));
     return true;
+}
+
+bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& sink, std::vector<Rejection>& rejects,
+                 Diagnostics& diags, FhirStats* stats) {
+    bool ok = true;
+    const std::string& text = file->text();
+    for (std::size_t start = 0; start == 0 || start < text.size();) {  // once at least: an empty file is an error
+        std::size_t next = text.size();
+        ok = load_one_bundle(file, start, next, b, sink, rejects, diags, stats) && ok;
+        while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next]))) ++next;
+        if (next <= start || next >= text.size()) break;  // the end, or no progress: never loop
+        start = next;
+    }
+    return ok;
 }
 
 // ===========================================================================

@@ -13,6 +13,9 @@
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"
+#include "lang/driver.hpp"
+
+#include <fmt/format.h>
 
 using namespace crit;
 namespace fs = std::filesystem;
@@ -208,4 +211,45 @@ TEST_CASE("text that is not UTF-8 is a stated rejection, and printed escaped", "
         CHECK(printable("\xed\xa0\x80") == "\\xED\\xA0\\x80");  // a surrogate is not UTF-8
         CHECK(invalid_utf8_at("ok\xf4\x90\x80\x80") == 2);     // past U+10FFFF
     }
+}
+
+TEST_CASE("several Bundles in one file, one per line, are all read", "[reliability]") {
+    Dir d;
+    std::string text;
+    for (int i = 0; i < 3; ++i)
+        text += fmt::format(
+            R"({{"resourceType":"Bundle","type":"collection","entry":[{{"resource":{{"resourceType":"Patient","id":"p{0}"}}}},)"
+            R"({{"resource":{{"resourceType":"Observation","status":"final","code":{{"coding":[{{"system":"http://loinc.org","code":"777-3"}}]}},)"
+            R"("subject":{{"reference":"Patient/p{0}"}},"effectiveDateTime":"2024-01-0{1}","valueQuantity":{{"value":{2},"unit":"10*9/L"}}}}}}]}})"
+            "\n",
+            i, i + 1, 100 + i);
+    auto l = load({d.write("three.json", text)});
+    INFO(render(l.diags) << l.summary());
+    REQUIRE(l.patients.size() == 3);
+    for (int i = 0; i < 3; ++i) {
+        CHECK(l.patients[i].patient_id == fmt::format("p{}", i));
+        CHECK(only(l.patients[i], "platelets").value == Approx(100 + i));
+    }
+    CHECK_FALSE(l.diags.has_errors());
+    // A broken second Bundle is reported at its own line; the first is kept.
+    auto broken = load({d.write("broken.json", text.substr(0, text.find('\n') + 1) + "{\"resourceType\":\"Bundle\",\"type\":\n")});
+    CHECK(broken.patients.size() == 1);
+    CHECK(render(broken.diags).find("broken.json:2:") != std::string::npos);
+}
+
+TEST_CASE("a rule file inside every documented limit compiles: 4,990 chained definitions of 60 terms",
+          "[reliability]") {
+    std::string text = "guideline \"g\"\n  source \"s\"\nd0 = platelets >= 100 x10^9/L\n";
+    for (int i = 1; i < 4990; ++i) {
+        text += fmt::format("d{} = d{}", i, i - 1);
+        for (int k = 1; k < 60; ++k) text += fmt::format(" or d{}", i - 1);
+        text += '\n';
+    }
+    text += "C:\n  d4989\n  cite \"x\"\nresult r = C\n";
+    REQUIRE(text.size() < 4u << 20);
+    Diagnostics d;
+    auto c = compile_source(std::make_shared<SourceFile>("chain.crit", text), d);
+    INFO(render(d));
+    CHECK(c.program);
+    CHECK_FALSE(d.has_errors());
 }
