@@ -26,11 +26,16 @@ using namespace fhir;
 // Loads the Bundle that starts at byte `start` of `file`. Some exporters write several
 // Bundles to one file, one after another (often one per line): `next` is set to where the
 // following one starts, or to the end of the file.
-bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t& next, const Bindings& b,
-                     const PatientSink& sink, std::vector<Rejection>& rejects, Diagnostics& diags, FhirStats* stats) {
+//
+// Bytes [start, end) are parsed. `probe`: the range is one line tried as a whole Bundle;
+// if the Bundle goes on past it (a pretty-printed Bundle), nothing is reported and
+// *probe is set, for the caller to try the rest of the file.
+bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, std::size_t& next, const Bindings& b,
+                     const PatientSink& sink, std::vector<Rejection>& rejects, Diagnostics& diags, FhirStats* stats,
+                     bool* probe = nullptr) {
     const std::string& name = file->name();
-    next = file->text().size();
-    simdjson::padded_string text(std::string_view(file->text()).substr(start));
+    next = end;
+    simdjson::padded_string text(std::string_view(file->text()).substr(start, end - start));
     od::parser parser;
     Json json(text.data(), static_cast<std::uint32_t>(start));
 
@@ -102,7 +107,11 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t& next
         auto loc = doc.current_location();
         if (!loc.error()) next = start + static_cast<std::size_t>(loc.value() - text.data());
     } catch (const simdjson::simdjson_error& e) {
-        std::uint32_t pos = truncation(e) ? static_cast<std::uint32_t>(file->text().size()) : json.last();
+        if (probe && truncation(e)) {
+            *probe = true;
+            return false;
+        }
+        std::uint32_t pos = truncation(e) ? static_cast<std::uint32_t>(end) : json.last();
         error_at(diags, *file, pos, fmt::format("not valid JSON: {}", json_error_text(e)))
             .notes.push_back("the Bundle is not loaded: its patients would miss data after this point");
         return false;
@@ -208,7 +217,18 @@ bool load_bundle(const SourcePtr& file, const Bindings& b, const PatientSink& si
     const std::string& text = file->text();
     for (std::size_t start = 0; start == 0 || start < text.size();) {  // once at least: an empty file is an error
         std::size_t next = text.size();
-        ok = load_one_bundle(file, start, next, b, sink, rejects, diags, stats) && ok;
+        // One Bundle per line is tried first, so a broken line costs only its own Bundle;
+        // a Bundle that goes on past its first line is read to the end of the file.
+        std::size_t line_end = text.find('\n', start);
+        bool more_lines = line_end != std::string::npos &&
+                          text.find_first_not_of(" \t\r\n", line_end) != std::string::npos;
+        bool spans_lines = false;
+        if (more_lines) {
+            bool line_ok = load_one_bundle(file, start, line_end, next, b, sink, rejects, diags, stats, &spans_lines);
+            if (!spans_lines) ok = line_ok && ok;
+            else next = text.size();
+        }
+        if (!more_lines || spans_lines) ok = load_one_bundle(file, start, text.size(), next, b, sink, rejects, diags, stats) && ok;
         while (next < text.size() && std::isspace(static_cast<unsigned char>(text[next]))) ++next;
         if (next <= start || next >= text.size()) break;  // the end, or no progress: never loop
         start = next;
