@@ -289,7 +289,7 @@ int main(int argc, char** argv) {
     run->add_option("data", data, "patient data files or directories")->required();
     run->add_option("--as-of", as_of, "evaluate as of this date (default: each patient's last record)");
     run->add_option("--format", format, "json | csv | table")->check(CLI::IsMember({"json", "csv", "table"}));
-    run->add_option("--jobs,-j", jobs, "threads");
+    run->add_option("--jobs,-j", jobs, "threads (1 to 256)")->check(CLI::Range(1u, 256u));
     run->add_flag("--strict", strict, "exit 2 if any record is rejected");
     std::string rejects, output;
     run->add_option("--rejects", rejects, "write every rejected record as a JSON line to this file");

@@ -44,6 +44,8 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const Sou
     std::vector<Rejection> rejects;
     Timeline t;
     if (c["patient"] && c["patient"].IsMap()) t = timeline_from_yaml(c["patient"], file, b, rejects);
+    else if (c["timeline"] && !c["timeline"].IsSequence())
+        errs.error(DiagCode::TestCase, span_of(src, c["timeline"]), "`timeline` is a list of records");
     else if (c["timeline"]) t = timeline_from_yaml(c["timeline"], file, b, rejects);
     else errs.error(DiagCode::TestCase, span_of(src, c), "the case has no `timeline` (or `patient`)");
     if (t.patient_id.empty()) t.patient_id = c["name"] ? c["name"].as<std::string>() : "case";
@@ -51,12 +53,16 @@ std::vector<std::string> run_case(const Program& p, const Bindings& b, const Sou
         fails.push_back(fmt::format("{}:{}: record rejected ({}): {}", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail));
     std::optional<Day> at;
     if (c["at"]) {
-        at = parse_day(c["at"].as<std::string>());
+        at = c["at"].IsScalar() ? parse_day(c["at"].Scalar()) : std::nullopt;
         if (!at) errs.error(DiagCode::TestCase, span_of(src, c["at"]), "`at` is not a date (YYYY-MM-DD)");
     }
     if (!fails.empty() || errs.has_errors()) return fails;
     EvalContext ctx;
     const Evaluation& ev = evaluate(p, t, at, ctx);
+    for (const char* key : {"expect", "criteria"})
+        if (c[key] && !c[key].IsMap())
+            errs.error(DiagCode::TestCase, span_of(src, c[key]), fmt::format("`{}` is a map of names to values", key));
+    if (errs.has_errors()) return fails;
     if (const auto& want = c["expect"]) {
         for (const auto& kv : want) {
             std::string name = kv.first.as<std::string>();
@@ -120,9 +126,9 @@ void run_file(const std::string& file, const std::string& bindings, std::ostream
         d.error(DiagCode::TestCase, span_of(*src, e.mark), e.msg);
         return fail_file();
     }
-    if (!doc.IsMap() || !doc["rules"] || !doc["cases"] || !doc["cases"].IsSequence()) {
+    if (!doc.IsMap() || !doc["rules"] || !doc["rules"].IsScalar() || !doc["cases"] || !doc["cases"].IsSequence()) {
         d.error(DiagCode::TestCase, span_of(*src, doc.IsDefined() ? doc.Mark() : YAML::Mark()),
-                "a test file has `rules:` and a list of `cases:`");
+                "a test file has `rules:` (the rule file's path) and a list of `cases:`");
         return fail_file();
     }
     fs::path rules = fs::path(file).parent_path() / doc["rules"].as<std::string>();
@@ -133,10 +139,11 @@ void run_file(const std::string& file, const std::string& bindings, std::ostream
         return fail_file();
     }
     for (const auto& tc : doc["cases"]) {
-        std::string name = tc["name"] ? tc["name"].as<std::string>() : where(file, tc);
+        std::string name = tc.IsMap() && tc["name"] && tc["name"].IsScalar() ? tc["name"].Scalar() : where(file, tc);
         std::vector<std::string> fails;
         Diagnostics errs;
         try {
+            if (!tc.IsMap()) throw YAML::Exception(tc.Mark(), "a case is a map with `name`, `timeline` and `expect`");
             fails = run_case(*c.program, *c.bindings, *src, tc, errs);
         } catch (const YAML::Exception& e) {
             errs.error(DiagCode::TestCase, span_of(*src, e.mark), e.msg);

@@ -146,6 +146,8 @@ DataFormat detect_format(const std::string& path) {
         if (!j.breaks_line && !j.resource_type.empty()) return DataFormat::FhirNdjson;
         return DataFormat::FhirBundle;  // a pretty-printed document: the Bundle loader says what is wrong
     }
+    // An empty export file (no resources of that type) is an export, not an error.
+    if (s.empty() && has_ext(path, {".ndjson", ".jsonl"})) return DataFormat::FhirNdjson;
     std::string first = facts::lower(s.substr(0, std::min<std::size_t>(s.size(), 12)));
     if (first.rfind("patient_id", 0) == 0 || first.rfind("\"patient_id\"", 0) == 0) return DataFormat::Csv;
     if (has_ext(path, {".csv"})) return DataFormat::Csv;  // the CSV loader says what its header lacks
@@ -220,9 +222,17 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     auto emit = [&](Timeline&& t) {
         auto [it, fresh] = seen.emplace(t.patient_id, current);
         if (!fresh) {
+            // Named by the file its records came from (an NDJSON cohort has many), and every
+            // record of the copy dropped is listed among the rejections.
+            const std::string& where = t.origins.empty() ? units[current].files.front() : t.origins.front().file;
             diags.error(DiagCode::Timeline, Span{},
                         fmt::format("{}: patient `{}` appears twice (also in {}); the later one is ignored",
-                                    units[current].files.front(), t.patient_id, units[it->second].files.front()));
+                                    where, t.patient_id, units[it->second].files.front()));
+            for (const Origin& o : t.origins)
+                rejections.push_back(Rejection{o, t.patient_id, RejectReason::DuplicatePatient,
+                                               fmt::format("patient `{}` was already read from {}; this record of the "
+                                                           "later copy is not used",
+                                                           t.patient_id, units[it->second].files.front())});
             return;
         }
         sink(std::move(t));

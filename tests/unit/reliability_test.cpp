@@ -253,3 +253,27 @@ TEST_CASE("a rule file inside every documented limit compiles: 4,990 chained def
     CHECK(c.program);
     CHECK_FALSE(d.has_errors());
 }
+
+TEST_CASE("a patient read twice: the right file is named and the dropped copy's records are rejections",
+          "[reliability]") {
+    Dir d;
+    const std::string yaml = "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: 100 10*9/L, hemoglobin: 12 g/dL}\n";
+    d.write("dup/a.yaml", yaml);
+    d.write("dup/b.yaml", yaml);
+    auto l = load({(d.path / "dup").string()});
+    CHECK(l.patients.size() == 1);
+    CHECK(render(l.diags).find("dup/b.yaml: patient `p1` appears twice (also in ") != std::string::npos);
+    auto dropped = l.with("duplicate-patient");
+    REQUIRE(dropped.size() == 2);
+    CHECK(dropped[0].origin.file.find("b.yaml") != std::string::npos);
+    CHECK(dropped[0].origin.line == 3);
+}
+
+TEST_CASE("an empty NDJSON file is an export with nothing in it, not an error", "[reliability]") {
+    Dir d;
+    d.write("x/Patient.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
+    d.write("x/Observation.ndjson", "");
+    auto l = load({(d.path / "x").string()});
+    CHECK(l.patients.size() == 1);
+    CHECK_FALSE(l.diags.has_errors());
+}

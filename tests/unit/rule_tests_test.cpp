@@ -60,7 +60,7 @@ TEST_CASE("a broken test file is one test-case diagnostic", "[rule_tests]") {
     CHECK(rc == 1);
     CHECK(out.find("error[test-case]: end of sequence flow not found") != std::string::npos);
     out = run("rule: x\n", rc);
-    CHECK(out.find("t.test.yaml:1:1: error[test-case]: a test file has `rules:` and a list of `cases:`") != std::string::npos);
+    CHECK(out.find("t.test.yaml:1:1: error[test-case]: a test file has `rules:` (the rule file's path) and a list of `cases:`") != std::string::npos);
     out = run("rules: nope.crit\ncases: []\n", rc);
     CHECK(out.find("error[io]:") != std::string::npos);
     CHECK(out.find("t.test.yaml:1:8: error[test-case]: the rules `") != std::string::npos);
@@ -78,4 +78,18 @@ TEST_CASE("a case that disagrees is a failure naming expected and actual", "[rul
     CHECK(rc == 1);
     CHECK(out.find("FAIL  no therapy is not CR") != std::string::npos);
     CHECK(out.find("best_response: expected CR, got") != std::string::npos);
+}
+
+TEST_CASE("a test file of the wrong shape is a diagnostic, never an internal error", "[rule_tests]") {
+    int rc = 0;
+    std::string out = run("rules: [1, 2]\ncases: []\n", rc);
+    CHECK(rc == 1);
+    CHECK(out.find("error[test-case]: a test file has `rules:`") != std::string::npos);
+    out = run(kRules + "cases:\n  - name: [x]\n    timeline: []\n    expect: {best_response: CR}\n  - 5\n"
+                       "  - name: ok\n    timeline: 7\n    expect: [1]\n",
+              rc);
+    CHECK(rc == 1);
+    CHECK(out.find("0 passed, 3 failed") != std::string::npos);
+    CHECK(out.find("error[test-case]: a case is a map") != std::string::npos);
+    CHECK(out.find("error[test-case]: `timeline` is a list of records") != std::string::npos);
 }
