@@ -28,6 +28,9 @@ using namespace crit;
 
 namespace {
 
+// Bindings files rule headers may name outside their folder (--allow-bindings).
+std::vector<std::string> g_allow_bindings;
+
 int print_diags(const Diagnostics& d) {
     std::string s = render(d);
     if (!s.empty()) std::cerr << s;
@@ -45,7 +48,7 @@ int cmd_check(const std::vector<std::string>& files, const std::string& bindings
     int rc = 0;
     for (const auto& f : files) {
         Diagnostics d;
-        auto c = compile_file(f, d, CompileOptions{bindings, dump});
+        auto c = compile_file(f, d, CompileOptions{bindings, dump, g_allow_bindings});
         if (!c.dump.empty()) std::cout << c.dump;
         rc = std::max(rc, print_diags(d));
         if (!d.has_errors())
@@ -61,7 +64,7 @@ int cmd_disasm(const std::string& file, const std::string& bindings, bool opcode
         return 0;
     }
     Diagnostics d;
-    auto c = compile_file(file, d, CompileOptions{bindings, ""});
+    auto c = compile_file(file, d, CompileOptions{bindings, "", g_allow_bindings});
     int rc = print_diags(d);
     if (c.program) std::cout << disassemble(*c.program);
     return rc;
@@ -98,7 +101,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
             const std::string& rejects_path, const std::string& output_path, bool stats) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
-    auto c = compile_file(rules, d, CompileOptions{bindings, ""});
+    auto c = compile_file(rules, d, CompileOptions{bindings, "", g_allow_bindings});
     if (print_diags(d) || !c.program) return 1;
     const Program& p = *c.program;
     // Output files are opened before the run (an unwritable path fails now, not after it) and
@@ -191,7 +194,7 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
                 const std::string& as_of_text, const std::string& bindings) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
-    auto c = compile_file(rules, d, CompileOptions{bindings, ""});
+    auto c = compile_file(rules, d, CompileOptions{bindings, "", g_allow_bindings});
     if (print_diags(d) || !c.program) return 1;
     std::vector<Rejection> rejections;
     Diagnostics data_diags;
@@ -218,8 +221,8 @@ int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::st
                 const std::string& as_of_text, const std::string& bindings, bool explain_each) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
-    auto a = compile_file(packs[0], d, CompileOptions{bindings, ""});
-    auto b = compile_file(packs[1], d, CompileOptions{bindings, ""});
+    auto a = compile_file(packs[0], d, CompileOptions{bindings, "", g_allow_bindings});
+    auto b = compile_file(packs[1], d, CompileOptions{bindings, "", g_allow_bindings});
     if (print_diags(d) || !a.program || !b.program) return 1;
     LoadResult data;
     Diagnostics data_diags;
@@ -273,6 +276,8 @@ int main(int argc, char** argv) {
     app.fallthrough();  // `crit run ... --bindings f` as well as `crit --bindings f run ...`
     std::string bindings;
     app.add_option("--bindings", bindings, "terminology binding file (default: the rule file's, else the shipped one)");
+    app.add_option("--allow-bindings", g_allow_bindings,
+                   "a bindings file or folder a rule file's header may name outside its own folder (repeatable)");
 
     std::vector<std::string> files;
     std::string dump;

@@ -1,5 +1,7 @@
 #include "core/source.hpp"
 
+#include <filesystem>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -38,6 +40,12 @@ std::string_view SourceFile::line_text(int line) const {
 }
 
 SourcePtr read_source(const std::string& path, std::string& error) {
+    // A device or pipe (/dev/zero, a FIFO) would be read without end or only once.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+        error = fmt::format("{}: not a regular file", path);
+        return nullptr;
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = fmt::format("{}: cannot open file", path);

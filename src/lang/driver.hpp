@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lang/bytecode.hpp"
 #include "core/diag.hpp"
@@ -12,6 +13,9 @@ namespace crit {
 struct CompileOptions {
     std::string bindings;      // override the header's / default bindings file
     std::string dump_after;    // "parse" or "check": AST dump into `dump`
+    // Bindings files a rule file's header may name outside its own folder and the shipped
+    // bindings (--allow-bindings).
+    std::vector<std::string> allow_bindings;
 };
 
 // Everything a compiled rule file keeps alive (diagnostics point into `source`).

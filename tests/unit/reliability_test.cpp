@@ -277,3 +277,28 @@ TEST_CASE("an empty NDJSON file is an export with nothing in it, not an error", 
     CHECK(l.patients.size() == 1);
     CHECK_FALSE(l.diags.has_errors());
 }
+
+TEST_CASE("a rule file's header reads bindings only from its folder, the shipped ones, or --allow-bindings",
+          "[reliability]") {
+    Dir d;
+    fs::copy_file(CRIT_SOURCE_DIR "/bindings/default.yaml", d.path / "site.yaml");
+    std::string rule = "guideline \"g\"\n  source \"s\"\n  bindings \"../site.yaml\"\nC:\n  platelets >= 100 x10^9/L\n"
+                       "  cite \"x\"\nresult r = C\n";
+    std::string path = d.write("pack/r.crit", rule);
+    Diagnostics refused;
+    auto c = compile_file(path, refused);
+    CHECK_FALSE(c.program);
+    CHECK(render(refused).find("error[bindings]: the bindings `../site.yaml` are outside the rule file's folder") !=
+          std::string::npos);
+    Diagnostics allowed;
+    CompileOptions opt;
+    opt.allow_bindings = {(d.path / "site.yaml").string()};
+    CHECK(compile_file(path, allowed, opt).program);
+    // In its own folder, or a device, which is never read.
+    d.write("pack/z.crit", "guideline \"g\"\n  source \"s\"\n  bindings \"/dev/zero\"\nC:\n  platelets >= 100 x10^9/L\n"
+                           "  cite \"x\"\nresult r = C\n");
+    Diagnostics zero;
+    opt.allow_bindings = {"/dev"};
+    CHECK_FALSE(compile_file((d.path / "pack" / "z.crit").string(), zero, opt).program);
+    CHECK(render(zero).find("/dev/zero: not a regular file") != std::string::npos);
+}
