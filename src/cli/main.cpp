@@ -70,30 +70,40 @@ int cmd_disasm(const std::string& file, const std::string& bindings, bool opcode
     return rc;
 }
 
-// The run's closing summary on stderr: patients, records, and every rejection by reason.
-void summarize(std::size_t patients, std::size_t records, const std::vector<Rejection>& rejections) {
-    std::size_t unbound = std::count_if(rejections.begin(), rejections.end(), [](const Rejection& r) { return is_skip(r); });
-    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
-                             patients, records, rejections.size() - unbound, unbound);
-    std::map<std::string, int> by_reason;  // by name: the summary lists reasons alphabetically
-    for (const auto& r : rejections) ++by_reason[reject_reason_name(r.reason)];
-    for (const auto& [reason, n] : by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
-    for (const auto& r : rejections) {
-        if (is_skip(r)) continue;  // counted above; listed in --rejects
-        std::cerr << printable(fmt::format("  {}:{}: {}: {}{}", r.origin.file, r.origin.line, reject_reason_name(r.reason),
-                                           r.detail, r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")"))
-                  << '\n';
-    }
-}
+// The rejections of a run as they come: each is counted and written to --rejects at once;
+// only data errors are kept (the summary lists them), so a run with millions of skipped
+// records (unbound codes) holds none of them.
+struct RejectTally {
+    std::map<std::string, std::size_t> by_reason;  // by name: the summary lists reasons alphabetically
+    std::size_t skipped = 0;
+    std::vector<Rejection> errors;
 
-// Every rejected record as a JSON line: file, line, path, patient, reason, detail.
-void write_rejects(std::ostream& out, const std::vector<Rejection>& rejects) {
-    for (const auto& r : rejects) {
+    void take(std::vector<Rejection>& batch, std::ostream* rejects_out) {
+        for (auto& r : batch) {
+            ++by_reason[reject_reason_name(r.reason)];
+            if (rejects_out) write_one(*rejects_out, r);
+            if (is_skip(r)) ++skipped;
+            else errors.push_back(std::move(r));
+        }
+        batch.clear();
+    }
+    static void write_one(std::ostream& out, const Rejection& r) {
         nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
                                  {"patient", r.patient_id}, {"reason", reject_reason_name(r.reason)}, {"detail", r.detail}};
         // Text from data that is not UTF-8 (a file name) is written with U+FFFD, never dropped.
         out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
     }
+};
+
+// The run's closing summary on stderr: patients, records, and every rejection by reason.
+void summarize(std::size_t patients, std::size_t records, const RejectTally& tally) {
+    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
+                             patients, records, tally.errors.size(), tally.skipped);
+    for (const auto& [reason, n] : tally.by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
+    for (const auto& r : tally.errors)
+        std::cerr << printable(fmt::format("  {}:{}: {}: {}{}", r.origin.file, r.origin.line, reject_reason_name(r.reason),
+                                           r.detail, r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")"))
+                  << '\n';
 }
 
 int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& as_of_text,
@@ -152,8 +162,11 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     };
     auto t0 = std::chrono::steady_clock::now();
     std::vector<Rejection> rejections;
+    RejectTally tally;
+    std::ostream* rejects_out = rejects_file ? &rejects_file->stream() : nullptr;
     Diagnostics data_diags;
     for_each_patient(data_paths, *c.bindings, [&](Timeline&& t) {
+        tally.take(rejections, rejects_out);
         ++patients;
         records += t.observations.size() + t.treatments.size();
         batch.push_back(std::move(t));
@@ -162,8 +175,9 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     flush();
     if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
+    tally.take(rejections, rejects_out);
     print_diags(data_diags);
-    summarize(patients, records, rejections);
+    summarize(patients, records, tally);
     if (stats) {
         double total = std::chrono::duration<double>(t1 - t0).count();
         std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
@@ -173,7 +187,6 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     // Every write is checked: a full disk or a closed stdout is an error, not a quiet exit 0.
     bool written = true;
     if (rejects_file) {
-        write_rejects(rejects_file->stream(), rejections);
         if (!rejects_file->commit()) {
             std::cerr << "crit: " << rejects_file->error() << "\n";
             written = false;
@@ -185,8 +198,7 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     }
     if (!written) return 2;
     if (data_diags.has_errors()) return 2;
-    if (strict && std::any_of(rejections.begin(), rejections.end(), [](const Rejection& r) { return !is_skip(r); }))
-        return 2;
+    if (strict && !tally.errors.empty()) return 2;
     return 0;
 }
 
