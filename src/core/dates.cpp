@@ -44,7 +44,7 @@ std::optional<Day> parse_day(std::string_view s) {
         int hh, mi;
         if (!digits(s, pos + 1, 2, hh) || s.size() < pos + 6 || s[pos + 3] != ':' || !digits(s, pos + 4, 2, mi))
             return std::nullopt;
-        if (hh > 24 || mi > 59) return std::nullopt;
+        if (hh > 23 || mi > 59) return std::nullopt;  // FHIR times run 00:00 to 23:59 (no 24:00)
         std::size_t p = pos + 6;
         if (p < s.size() && s[p] == ':') {
             int ss;
@@ -62,6 +62,7 @@ std::optional<Day> parse_day(std::string_view s) {
                 int oh, om;
                 if (!digits(s, p + 1, 2, oh) || s.size() < p + 6 || s[p + 3] != ':' || !digits(s, p + 4, 2, om))
                     return std::nullopt;
+                if (oh > 14 || om > 59) return std::nullopt;  // UTC offsets run -12:00 .. +14:00
                 p += 6;
             }
         }

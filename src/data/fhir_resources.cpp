@@ -131,6 +131,10 @@ std::optional<std::string> patient_id_of_reference(std::string_view ref) {
     return std::string(id);
 }
 
+bool is_relative_reference(std::string_view ref) {
+    return ref.find("://") == std::string_view::npos && !starts_with(ref, "urn:");
+}
+
 const std::string* reference_of(const JNode& r) {
     for (const char* k : {"subject", "patient"})
         if (auto s = str_at(r.get(k), "reference")) return s;

@@ -21,6 +21,9 @@ namespace crit::fhir {
 
 // "Patient/p-1", ".../Patient/p-1/_history/2", "urn:uuid:x" -> the id ("x" for a uuid).
 std::optional<std::string> patient_id_of_reference(std::string_view ref);
+// Whether a reference is relative ("Patient/p-1"): only such a reference names a patient by
+// id in this export. An absolute URL (another server) or a urn:uuid (a Bundle entry) does not.
+bool is_relative_reference(std::string_view ref);
 
 // The resource's subject (or patient) reference, or nullptr.
 const std::string* reference_of(const JNode& r);

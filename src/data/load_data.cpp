@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -125,6 +126,31 @@ JsonSniff sniff_json(std::string_view s) {
     return r;
 }
 
+Day today() {
+    using namespace std::chrono;
+    return static_cast<Day>(floor<days>(system_clock::now()).time_since_epoch().count());
+}
+
+void drop_future_records(Timeline& t, Day horizon, std::size_t concept_count, std::vector<Rejection>& rejections) {
+    auto future = [&](Day d, std::uint32_t origin) {
+        if (d <= horizon) return false;
+        rejections.push_back(Rejection{t.origins[origin], t.patient_id, RejectReason::BadDate,
+                                       fmt::format("dated {}, more than a year after today: a typo? The record is not "
+                                                   "used (to evaluate as of a date, give --as-of)",
+                                                   format_day(d))});
+        return true;
+    };
+    auto obs_end = std::remove_if(t.observations.begin(), t.observations.end(),
+                                  [&](const Observation& o) { return future(o.day, o.origin); });
+    auto tr_end = std::remove_if(t.treatments.begin(), t.treatments.end(), [&](const Treatment& tr) {
+        return future(tr.end ? std::max(tr.start, *tr.end) : tr.start, tr.origin);
+    });
+    if (obs_end == t.observations.end() && tr_end == t.treatments.end()) return;
+    t.observations.erase(obs_end, t.observations.end());
+    t.treatments.erase(tr_end, t.treatments.end());
+    t.finalize(concept_count);
+}
+
 }  // namespace
 
 DataFormat detect_format(const std::string& path) {
@@ -219,7 +245,11 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     std::unordered_map<std::string, std::size_t> seen;  // patient id -> unit that gave it
     std::size_t current = 0;
     FhirStats stats;
+    // Records dated more than a year after today are typos (2204 for 2024): kept, they would
+    // move the patient's evaluation date centuries ahead. Rejected, with a hint.
+    const Day horizon = today() + 366;
     auto emit = [&](Timeline&& t) {
+        drop_future_records(t, horizon, b.concepts.size(), rejections);
         auto [it, fresh] = seen.emplace(t.patient_id, current);
         if (!fresh) {
             // Named by the file its records came from (an NDJSON cohort has many), and every

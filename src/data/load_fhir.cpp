@@ -194,7 +194,9 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
             if (auto it = by_url.find(*ref); it != by_url.end()) who = it->second;
             else if (auto id = patient_id_of_reference(*ref)) {
                 wanted = *id;
-                if (auto jt = by_id.find(*id); jt != by_id.end()) who = jt->second;
+                // By id only for a relative reference: Patient/p1 on another server is not ours.
+                if (is_relative_reference(*ref))
+                    if (auto jt = by_id.find(*id); jt != by_id.end()) who = jt->second;
             }
         }
         if (!who) {
@@ -368,6 +370,13 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             std::uint8_t type = record_type_index(head.type);
             if (type == 255) {
                 if (stats) ++stats->skipped_types[head.type];
+                return;
+            }
+            if (!head.ref.empty() && !is_relative_reference(head.ref)) {
+                reject(fi, line, "subject.reference", "", RejectReason::MissingPatient,
+                       fmt::format("{} refers to {}: in a Bulk export a patient is named `Patient/ID`; an absolute URL "
+                                   "or a urn:uuid names no patient of this export",
+                                   head.type, head.ref));
                 return;
             }
             auto pid = patient_id_of_reference(head.ref);

@@ -39,6 +39,8 @@ std::optional<RejectReason> reject_reason_by_name(std::string_view name) {
 
 namespace facts {
 
+std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, double& out);
+
 std::string lower(std::string_view s) {
     std::string r(s);
     for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -84,7 +86,10 @@ std::optional<QtyText> parse_qty_text(std::string_view s) {
     s = trim(s);
     q.has_cmp = take_comparator(s, q.cmp);
     s = trim(s);
-    if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+    if (!s.empty() && s.front() == '+') {
+        s.remove_prefix(1);
+        if (!s.empty() && s.front() == '-') return std::nullopt;  // `+-1` is not a number
+    }
     // std::from_chars also reads "inf" and "nan"; only plain decimals are accepted.
     if (s.empty() || !(std::isdigit(static_cast<unsigned char>(s.front())) || s.front() == '.' || s.front() == '-'))
         return std::nullopt;
@@ -95,6 +100,17 @@ std::optional<QtyText> parse_qty_text(std::string_view s) {
 }
 
 std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, double& out) {
+    if (auto f = convert_unit(c, v, unit_text, out)) return f;
+    // Every quantity crit reads is a count, size, share or level: none is below zero, and
+    // none is so large that the conversion overflows.
+    if (v < 0 || out < 0)
+        return Fail{RejectReason::BadValue, fmt::format("{} cannot be negative ({} {})", c.name, v, unit_text)};
+    if (!std::isfinite(out))
+        return Fail{RejectReason::BadValue, fmt::format("{} {} is out of range for {}", v, unit_text, c.name)};
+    return std::nullopt;
+}
+
+std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, double& out) {
     if (unit_text.empty()) {
         if (c.unit.dim == Dimension::None) {
             out = v;

@@ -302,3 +302,49 @@ TEST_CASE("a rule file's header reads bindings only from its folder, the shipped
     CHECK_FALSE(compile_file((d.path / "pack" / "z.crit").string(), zero, opt).program);
     CHECK(render(zero).find("/dev/zero: not a regular file") != std::string::npos);
 }
+
+TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validation]") {
+    Dir d;
+    SECTION("negative counts, `+-1`, and values that overflow when converted") {
+        auto l = load({d.write("v.csv", "patient_id,time,concept,value,unit\n"
+                                        "p1,2024-01-01,platelets,-5,10*9/L\n"
+                                        "p1,2024-01-02,platelets,+-1,10*9/L\n"
+                                        "p1,2024-01-03,marrow_cll_infiltrate,1e308,1\n"
+                                        "p1,2024-01-04,platelets,150,10*9/L\n")});
+        REQUIRE(l.patients.size() == 1);
+        CHECK(obs(l.patients[0], "platelets").size() == 1);
+        auto bad = l.with("bad-value");
+        REQUIRE(bad.size() == 3);
+        CHECK(bad[0].detail.find("platelets cannot be negative") != std::string::npos);
+        CHECK(bad[1].detail.find("is not a number") != std::string::npos);
+    }
+    SECTION("a date centuries ahead (a typo) is rejected with a hint, not the evaluation date") {
+        auto l = load({d.write("f.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: 100 10*9/L}\n"
+                                         "  - {date: 2204-01-01, platelets: 50 10*9/L}\n")});
+        REQUIRE(l.patients.size() == 1);
+        CHECK(format_day(*l.patients[0].last_day()) == "2024-01-01");
+        CHECK(l.rejected("bad-date").detail.find("dated 2204-01-01, more than a year after today: a typo?") !=
+              std::string::npos);
+    }
+    SECTION("times past 23:59 and offsets past +14:00 are not dates") {
+        CHECK_FALSE(parse_day("2024-01-01T24:00:00Z"));
+        CHECK_FALSE(parse_day("2024-01-01T10:00:00+99:99"));
+        CHECK(parse_day("2024-01-01T23:59:59+14:00"));
+        CHECK(parse_day("2024-01-01T00:00:00-12:00"));
+    }
+    SECTION("an NDJSON record naming a patient by an absolute URL or a urn:uuid is not matched to a local patient") {
+        d.write("x/Patient.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
+        std::string obs_text;
+        for (const char* ref : {"http://elsewhere.org/fhir/Patient/p1", "urn:uuid:p1", "Patient/p1"})
+            obs_text += fmt::format(
+                R"({{"resourceType":"Observation","status":"final","code":{{"coding":[{{"system":"http://loinc.org","code":"777-3"}}]}},)"
+                R"("subject":{{"reference":"{}"}},"effectiveDateTime":"2024-01-05","valueQuantity":{{"value":150,"unit":"10*9/L"}}}})"
+                "\n",
+                ref);
+        d.write("x/Observation.ndjson", obs_text);
+        auto l = load({(d.path / "x").string()});
+        REQUIRE(l.patients.size() == 1);
+        CHECK(obs(l.patients[0], "platelets").size() == 1);
+        CHECK(l.with("missing-patient").size() == 2);
+    }
+}
