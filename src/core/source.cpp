@@ -12,7 +12,7 @@ namespace crit {
 
 SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
     line_starts_.push_back(0);
-    for (std::uint32_t i = 0; i < text_.size(); ++i)
+    for (std::size_t i = 0; i < text_.size(); ++i)
         if (text_[i] == '\n') line_starts_.push_back(i + 1);
 }
 
@@ -44,6 +44,13 @@ SourcePtr read_source(const std::string& path, std::string& error) {
     std::error_code ec;
     if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
         error = fmt::format("{}: not a regular file", path);
+        return nullptr;
+    }
+    // Positions are 32-bit offsets: a file read whole must be smaller than 4 GiB.
+    if (auto size = std::filesystem::file_size(path, ec); !ec && size >= kMaxWholeFileBytes) {
+        error = fmt::format("{}: {} bytes is too large to read whole (at most {}); a Bulk export is NDJSON, read "
+                            "line by line",
+                            path, size, kMaxWholeFileBytes - 1);
         return nullptr;
     }
     std::ifstream in(path, std::ios::binary);

@@ -31,6 +31,9 @@ private:
 
 using SourcePtr = std::shared_ptr<const SourceFile>;
 
+// Files read whole (rules, bindings, YAML, CSV, Bundles) are addressed by 32-bit offsets.
+inline constexpr std::uint64_t kMaxWholeFileBytes = std::uint64_t{1} << 32;
+
 // Reads a file; returns nullptr and sets `error` when it cannot be read.
 SourcePtr read_source(const std::string& path, std::string& error);
 
