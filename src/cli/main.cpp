@@ -176,6 +176,17 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
     if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
     tally.take(rejections, rejects_out);
+    // The last JSON line says the stream is whole: a consumer that does not find it knows the
+    // run was cut (killed, disk full) however clean the lines before it look.
+    if (format == "json")
+        out << nlohmann::ordered_json{{"summary",
+                                       {{"complete", true},
+                                        {"patients", patients},
+                                        {"rejected", tally.errors.size()},
+                                        {"skipped", tally.skipped},
+                                        {"data_errors", data_diags.error_count()}}}}
+                   .dump()
+            << '\n';
     print_diags(data_diags);
     summarize(patients, records, tally);
     if (stats) {
