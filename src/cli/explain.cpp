@@ -26,13 +26,21 @@ public:
         return out_;
     }
 
-    std::string run() {
+    // The header, a summary of every result (what decided it; for a category, why each
+    // better-ranked one failed), then, unless `summary_only`, each result's full tree.
+    std::string run(const ExplainOptions& opt) {
         out_ += fmt::format("patient {} as of {}\nrules: {}{} ({}), sha256 {}\n", ev_.patient_id, format_day(ev_.domain.hi),
                             p_.name, p_.version.empty() ? "" : " version " + p_.version, p_.module->source->name(),
                             p_.sha256.substr(0, 16));
         if (!p_.source.empty()) out_ += fmt::format("source: {}\n", p_.source);
         if (ev_.baseline_day) out_ += fmt::format("baseline date: {}\n", format_day(*ev_.baseline_day));
-        for (std::size_t i = 0; i < p_.results.size(); ++i) result(i);
+        auto wanted = [&](std::size_t i) { return opt.result.empty() || p_.results[i].name == opt.result; };
+        out_ += "\nsummary:\n";
+        for (std::size_t i = 0; i < p_.results.size(); ++i)
+            if (wanted(i)) summary(i);
+        if (opt.failing) return out_;
+        for (std::size_t i = 0; i < p_.results.size(); ++i)
+            if (wanted(i)) result(i);
         return out_;
     }
 
@@ -53,6 +61,119 @@ private:
         }
         return "?";
     }
+
+    // ---- the summary: the conditions that decided ------------------------------------
+
+    // At most this many failing conditions are listed per criterion in the summary.
+    static constexpr std::size_t kSummaryConditions = 6;
+
+    void summary(std::size_t i) {
+        const ResultInfo& r = p_.results[i];
+        const ResultValue& v = ev_.results[i];
+        const ResultDef& def = p_.module->results[r.def_index];
+        Day day = v.decided_on ? v.decided_on : ev_.domain.hi;
+        std::string head = fmt::format("  {} = {}", r.name, result_text(v, "(none)"));
+        if (r.kind == ResultKind::Value) {
+            const Item& it = p_.items[r.value_item];
+            out_ += fmt::format("{}    [{}]\n", head, line_of(def.span));
+            if (it.type == Type::Truth && !(v.kind == ResultValue::Kind::Boolean && v.truth))
+                conditions(v.kind == ResultValue::Kind::Absent ? "    unknown" : "    false", p_.node(it.node), ev_.domain.hi);
+            return;
+        }
+        if (v.choice >= 0)
+            out_ += fmt::format("{}: `{}` held from {}    [{}]\n", head, r.choices[v.choice].label, format_day(day),
+                                line_of(def.span));
+        else
+            out_ += fmt::format("{}: no choice held on {}{}    [{}]\n", head, format_day(ev_.domain.hi),
+                                v.kind == ResultValue::Kind::Label ? ", so the else label" : "", line_of(def.span));
+        // Each choice ranked before the winner: why it did not hold on the decision day.
+        std::size_t last = v.choice >= 0 ? static_cast<std::size_t>(v.choice) : r.choices.size();
+        for (std::size_t c = 0; c < last && c < r.choices.size(); ++c) {
+            const auto& ch = r.choices[c];
+            const Expr& body = ch.criterion >= 0 ? *p_.module->criteria[ch.criterion].body : p_.node(p_.items[ch.item].node);
+            Truth tr = ch.criterion >= 0 ? sample(ev_.slots[p_.criterion_item[ch.criterion]].t, ev_.domain, day)
+                                         : sample(ev_.slots[ch.item].t, ev_.domain, day);
+            conditions(fmt::format("    {} {} on {}", ch.label, tr == Truth::Unknown ? "unknown" : "not met", format_day(day)),
+                       body, day);
+        }
+    }
+
+    // One line: `what`, then the conditions under `e` that kept it from holding on day d.
+    void conditions(const std::string& what, const Expr& e, Day d) {
+        std::vector<std::string> leaves;
+        failing(e, d, leaves, 0);
+        std::string list;
+        for (std::size_t k = 0; k < leaves.size() && k < kSummaryConditions; ++k)
+            list += (k ? "; " : "") + leaves[k];
+        if (leaves.size() > kSummaryConditions) list += fmt::format("; and {} more", leaves.size() - kSummaryConditions);
+        out_ += fmt::format("{}: {}\n", what, list.empty() ? "(no single condition: see the tree)" : list);
+    }
+
+    // The conditions, as leaves with their evidence, that made `e` not met (or unknown) on day d.
+    void failing(const Expr& e, Day d, std::vector<std::string>& out, int depth) {
+        if (depth > 24 || e.r.type != Type::Truth) return;
+        Truth tr = truth_at(e, d);
+        if (tr == Truth::Met) return;
+        switch (e.kind) {
+            case ExprKind::And:
+            case ExprKind::Or:
+            case ExprKind::Group:
+                for (const auto& k : e.kids)
+                    if (k) failing(*k, d, out, depth + 1);
+                return;
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Criterion) {
+                    failing(*p_.module->criteria[e.r.index].body, d, out, depth + 1);
+                    return;
+                }
+                break;
+            case ExprKind::Unless:
+                if (truth_at(*e.kids[0], d) != Truth::Met) failing(*e.kids[0], d, out, depth + 1);
+                else out.push_back(fmt::format("{} [line {}]", expr_source(e), e.span.line()));
+                return;
+            case ExprKind::Temporal:
+                if (e.temporal != TemporalKind::For && e.temporal != TemporalKind::Within) {
+                    const Evidence* n = note_[e.id];
+                    Day on = n && n->read_on ? *n->read_on : d;
+                    if (n && !n->read_on && n->from <= n->to && (d < n->from || d > n->to)) {
+                        out.push_back(fmt::format("{} is outside `{}` ({} to {})", format_day(d), expr_source(e),
+                                                  format_day(n->from), format_day(n->to)));
+                        return;
+                    }
+                    failing(*e.kids[0], on, out, depth + 1);
+                    return;
+                }
+                break;
+            default: break;
+        }
+        out.push_back(leaf(e, d, tr));
+    }
+
+    // A condition and the data point behind it.
+    std::string leaf(const Expr& e, Day d, Truth tr) const {
+        std::string ev;
+        const Expr* subject = e.kind == ExprKind::Not && !e.kids.empty() ? e.kids[0].get() : &e;
+        switch (subject->kind) {
+            case ExprKind::Compare:
+                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity) ev = evidence(*subject->kids[0], d);
+                break;
+            case ExprKind::Change:
+                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity)
+                    ev = evidence(*subject->kids[0], d) + reference(*subject, d);
+                break;
+            case ExprKind::IsValue:
+                ev = record_text(*subject, subject->kids[0] ? subject->kids[0]->r.subject_concept : -1, d);
+                break;
+            case ExprKind::Name:
+                if (subject->r.ref == Expr::Resolved::Ref::Concept) ev = record_text(*subject, subject->r.subject_concept, d);
+                break;
+            default: break;
+        }
+        return fmt::format("{}{} [line {}]{}", tr == Truth::Unknown ? "unknown: " : "", expr_source(e), e.span.line(),
+                           ev.empty() ? "" : " (" + ev + ")");
+    }
+
+    // ---- the tree ----------------------------------------------------------------------
 
     void result(std::size_t i) {
         expanded_.clear();
@@ -330,7 +451,9 @@ private:
 
 }  // namespace
 
-std::string explain(const Program& p, const Timeline& t, const Evaluation& ev) { return Explainer(p, t, ev).run(); }
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, const ExplainOptions& opt) {
+    return Explainer(p, t, ev).run(opt);
+}
 
 std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {
     return Explainer(p, t, ev).one(result);

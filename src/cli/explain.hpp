@@ -10,8 +10,15 @@
 
 namespace crit {
 
-// `ev` must come from evaluate() with EvalContext::trace set.
-std::string explain(const Program& p, const Timeline& t, const Evaluation& ev);
+struct ExplainOptions {
+    std::string result;    // only this result ("": all)
+    bool failing = false;  // only the summary: the conditions that decided
+};
+
+// `ev` must come from evaluate() with EvalContext::trace set. Starts with a summary per
+// result (what decided it and, for a category, why each better-ranked one failed, with
+// the data points), then the full tree of every result.
+std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, const ExplainOptions& opt = {});
 // The explanation of one named result only (no header), for `crit compare`.
 std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result);
 

@@ -214,11 +214,20 @@ int cmd_run(const std::string& rules, const std::vector<std::string>& data_paths
 }
 
 int cmd_explain(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& patient,
-                const std::string& as_of_text, const std::string& bindings) {
+                const std::string& as_of_text, const std::string& bindings, const ExplainOptions& opt) {
     auto as_of = parse_as_of(as_of_text);
     Diagnostics d;
     auto c = compile_file(rules, d, CompileOptions{bindings, "", g_allow_bindings});
     if (print_diags(d) || !c.program) return 1;
+    if (!opt.result.empty() && std::none_of(c.program->results.begin(), c.program->results.end(),
+                                            [&](const ResultInfo& r) { return r.name == opt.result; })) {
+        std::vector<std::string> names;
+        for (const auto& r : c.program->results) names.push_back(r.name);
+        std::string hint = closest_name(opt.result, names);
+        std::cerr << fmt::format("crit: the rules have no result `{}`{}\n", opt.result,
+                                 hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint));
+        return 2;
+    }
     std::vector<Rejection> rejections;
     Diagnostics data_diags;
     bool found = false;
@@ -228,7 +237,7 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
         if (found || t.patient_id != patient) return;
         found = true;
         const Evaluation& ev = evaluate(*c.program, t, as_of, ctx);
-        std::cout << explain(*c.program, t, ev);
+        std::cout << printable(explain(*c.program, t, ev, opt));
     }, rejections, data_diags);
     print_diags(data_diags);
     for (const auto& r : rejections)
@@ -330,6 +339,9 @@ int main(int argc, char** argv) {
     expl->add_option("data", data, "patient data files or directories")->required();
     expl->add_option("--patient", patient, "patient id")->required();
     expl->add_option("--as-of", as_of, "evaluate as of this date");
+    ExplainOptions explain_opt;
+    expl->add_option("--result", explain_opt.result, "explain only this result");
+    expl->add_flag("--failing", explain_opt.failing, "only the summary: for each result, the conditions that decided it");
 
     std::vector<std::string> packs;
     bool cmp_explain = false;
@@ -362,7 +374,7 @@ int main(int argc, char** argv) {
     try {
         if (check->parsed()) return cmd_check(files, bindings, dump);
         if (run->parsed()) return cmd_run(rules, data, as_of, format, bindings, jobs, strict, rejects, output, stats);
-        if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings);
+        if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, bindings, explain_opt);
         if (test->parsed()) return run_rule_tests(tests, bindings, std::cout);
         if (cmp->parsed()) {
             if (packs.size() != 2) {
