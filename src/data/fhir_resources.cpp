@@ -413,7 +413,15 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
         where = v;
         return Fail{RejectReason::BadValue, fmt::format("Quantity.value must be a number, not {}", shown(v))};
     }
-    out.value = v->number;
+    // Read from the token as CSV and YAML read numbers, so all loaders accept the same
+    // values (1e-400 underflows: rejected everywhere, not read as 0 here).
+    auto num = facts::number_of(v->text);
+    if (!num) {
+        sub = "value";
+        where = v;
+        return Fail{RejectReason::BadValue, fmt::format("Quantity.value {} is out of range", v->text)};
+    }
+    out.value = *num;
     if (const JNode* cmp = q.get("comparator")) {
         auto parsed = cmp->str() ? facts::comparator_of(cmp->text) : std::nullopt;
         if (!parsed || *parsed == Comparator::Eq) {
@@ -483,7 +491,9 @@ bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place
                 q.unit = t->unit;
                 if (auto f = facts::to_concept_unit(c, q.value, q.unit, q.canon)) return fail("", *f);
             } else if (key == "valueInteger" && v->kind == JNode::Kind::Number) {
-                q.value = v->number;
+                auto num = facts::number_of(v->text);
+                if (!num) return wrong("an integer in range (valueInteger)");
+                q.value = *num;
                 if (auto f = facts::to_concept_unit(c, q.value, "", q.canon)) return fail("", *f);
             } else {
                 return wrong("a quantity (valueQuantity)");

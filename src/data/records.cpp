@@ -81,6 +81,12 @@ std::optional<Comparator> comparator_of(std::string_view s) {
     return c;
 }
 
+std::optional<double> number_of(std::string_view s) {
+    auto q = parse_qty_text(s);
+    if (!q || q->has_cmp || !q->unit.empty()) return std::nullopt;
+    return q->value;
+}
+
 std::optional<QtyText> parse_qty_text(std::string_view s) {
     QtyText q;
     s = trim(s);

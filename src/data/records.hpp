@@ -75,6 +75,9 @@ struct QtyText {
     std::string unit;
 };
 std::optional<QtyText> parse_qty_text(std::string_view s);
+// A plain decimal number (a JSON number token, a CSV value): nullopt when it is not one or
+// does not fit a double (overflow, or underflow such as 1e-400).
+std::optional<double> number_of(std::string_view s);
 
 // Converts `v` written in `unit` to the concept's unit (value * unit.factor /
 // concept.unit.factor). Fails with missing-unit, unknown-unit or unit-dimension;

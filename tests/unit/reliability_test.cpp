@@ -326,6 +326,16 @@ TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validati
         CHECK(l.rejected("bad-date").detail.find("dated 2204-01-01, more than a year after today: a typo?") !=
               std::string::npos);
     }
+    SECTION("a value that underflows a double (1e-400) is rejected alike in CSV and FHIR") {
+        auto csv = load({d.write("u.csv", "patient_id,time,concept,value,unit\np1,2024-01-01,mrd_marrow,1e-400,%\n")});
+        CHECK(csv.with("bad-value").size() == 1);
+        auto fhir = load({d.write("u.json",
+            R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},)"
+            R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},)"
+            R"("subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":1e-400,"unit":"10*9/L"}}}]})")});
+        INFO(fhir.summary());
+        CHECK(fhir.rejected("bad-value").detail.find("1e-400 is out of range") != std::string::npos);
+    }
     SECTION("times past 23:59 and offsets past +14:00 are not dates") {
         CHECK_FALSE(parse_day("2024-01-01T24:00:00Z"));
         CHECK_FALSE(parse_day("2024-01-01T10:00:00+99:99"));
