@@ -279,7 +279,7 @@ int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::st
             if (va == vb) continue;
             if (first) {
                 ++differing;
-                std::cout << fmt::format("patient {} (as of {})\n", t.patient_id, format_day(ea.domain.hi));
+                std::cout << fmt::format("patient {} (as of {})\n", printable(t.patient_id), format_day(ea.domain.hi));
                 first = false;
             }
             std::cout << fmt::format("  {}: {} = {}, {} = {}\n", ra.name, pa.name, va, pb.name, vb);

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.hpp"
+
 namespace crit {
 
 std::vector<std::pair<Day, Day>> met_intervals(const TruthSeries& s, const Domain& dom) {
@@ -78,7 +80,7 @@ TableWriter::TableWriter(const Program& p) {
 }
 
 void TableWriter::add(const Evaluation& ev) {
-    std::vector<std::string> row{ev.patient_id, format_day(ev.domain.hi)};
+    std::vector<std::string> row{printable(ev.patient_id), format_day(ev.domain.hi)};  // a terminal table: no control codes
     for (const auto& r : ev.results) row.push_back(result_text(r, "-"));
     rows_.push_back(std::move(row));
 }
