@@ -3,6 +3,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "lang/ast_print.hpp"
 #include "vm/temporal.hpp"
@@ -64,53 +65,90 @@ private:
 
     // ---- the summary: the conditions that decided ------------------------------------
 
-    // At most this many failing conditions are listed per criterion in the summary.
+    // At most this many failing conditions are listed per criterion in the text summary.
     static constexpr std::size_t kSummaryConditions = 6;
 
-    void summary(std::size_t i) {
+    // One condition that kept a criterion from holding, and the record behind it.
+    struct Condition {
+        std::string text;  // the clause as written
+        int line = 0;
+        Truth truth = Truth::NotMet;
+        std::string evidence;              // the data point in words ("" when none)
+        std::optional<std::uint32_t> obs;  // index into Timeline::observations, when a record decided it
+    };
+    struct Failed {
+        std::string label;  // the category (or "unknown" / "false" for a value result)
+        Truth truth = Truth::NotMet;
+        Day on = 0;
+        std::vector<Condition> conditions;
+    };
+    struct Summary {
+        std::size_t result = 0;
+        Day day = 0;
+        std::vector<Failed> failed;
+    };
+
+    Summary summarize(std::size_t i) {
         const ResultInfo& r = p_.results[i];
         const ResultValue& v = ev_.results[i];
-        const ResultDef& def = p_.module->results[r.def_index];
-        Day day = v.decided_on ? v.decided_on : ev_.domain.hi;
-        std::string head = fmt::format("  {} = {}", r.name, result_text(v, "(none)"));
+        Summary sum{i, v.decided_on ? v.decided_on : ev_.domain.hi, {}};
         if (r.kind == ResultKind::Value) {
             const Item& it = p_.items[r.value_item];
-            out_ += fmt::format("{}    [{}]\n", head, line_of(def.span));
-            if (it.type == Type::Truth && !(v.kind == ResultValue::Kind::Boolean && v.truth))
-                conditions(v.kind == ResultValue::Kind::Absent ? "    unknown" : "    false", p_.node(it.node), ev_.domain.hi);
-            return;
+            if (it.type == Type::Truth && !(v.kind == ResultValue::Kind::Boolean && v.truth)) {
+                Failed f{v.kind == ResultValue::Kind::Absent ? "unknown" : "false",
+                         v.kind == ResultValue::Kind::Absent ? Truth::Unknown : Truth::NotMet, ev_.domain.hi, {}};
+                failing(p_.node(it.node), ev_.domain.hi, f.conditions, 0);
+                sum.failed.push_back(std::move(f));
+            }
+            return sum;
         }
-        if (v.choice >= 0)
-            out_ += fmt::format("{}: `{}` held from {}    [{}]\n", head, r.choices[v.choice].label, format_day(day),
-                                line_of(def.span));
-        else
-            out_ += fmt::format("{}: no choice held on {}{}    [{}]\n", head, format_day(ev_.domain.hi),
-                                v.kind == ResultValue::Kind::Label ? ", so the else label" : "", line_of(def.span));
         // Each choice ranked before the winner: why it did not hold on the decision day.
         std::size_t last = v.choice >= 0 ? static_cast<std::size_t>(v.choice) : r.choices.size();
         for (std::size_t c = 0; c < last && c < r.choices.size(); ++c) {
             const auto& ch = r.choices[c];
             const Expr& body = ch.criterion >= 0 ? *p_.module->criteria[ch.criterion].body : p_.node(p_.items[ch.item].node);
-            Truth tr = ch.criterion >= 0 ? sample(ev_.slots[p_.criterion_item[ch.criterion]].t, ev_.domain, day)
-                                         : sample(ev_.slots[ch.item].t, ev_.domain, day);
-            conditions(fmt::format("    {} {} on {}", ch.label, tr == Truth::Unknown ? "unknown" : "not met", format_day(day)),
-                       body, day);
+            Truth tr = ch.criterion >= 0 ? sample(ev_.slots[p_.criterion_item[ch.criterion]].t, ev_.domain, sum.day)
+                                         : sample(ev_.slots[ch.item].t, ev_.domain, sum.day);
+            Failed f{ch.label, tr, sum.day, {}};
+            failing(body, sum.day, f.conditions, 0);
+            sum.failed.push_back(std::move(f));
+        }
+        return sum;
+    }
+
+    void summary(std::size_t i) {
+        const ResultInfo& r = p_.results[i];
+        const ResultValue& v = ev_.results[i];
+        const ResultDef& def = p_.module->results[r.def_index];
+        Summary sum = summarize(i);
+        std::string head = fmt::format("  {} = {}", r.name, result_text(v, "(none)"));
+        if (r.kind == ResultKind::Value)
+            out_ += fmt::format("{}    [{}]\n", head, line_of(def.span));
+        else if (v.choice >= 0)
+            out_ += fmt::format("{}: `{}` held from {}    [{}]\n", head, r.choices[v.choice].label, format_day(sum.day),
+                                line_of(def.span));
+        else
+            out_ += fmt::format("{}: no choice held on {}{}    [{}]\n", head, format_day(ev_.domain.hi),
+                                v.kind == ResultValue::Kind::Label ? ", so the else label" : "", line_of(def.span));
+        for (const auto& f : sum.failed) {
+            std::string list;
+            for (std::size_t k = 0; k < f.conditions.size() && k < kSummaryConditions; ++k) {
+                const Condition& c = f.conditions[k];
+                list += fmt::format("{}{}{} [line {}]{}", k ? "; " : "", c.truth == Truth::Unknown ? "unknown: " : "",
+                                    c.text, c.line, c.evidence.empty() ? "" : " (" + c.evidence + ")");
+            }
+            if (f.conditions.size() > kSummaryConditions)
+                list += fmt::format("; and {} more", f.conditions.size() - kSummaryConditions);
+            std::string what = r.kind == ResultKind::Value
+                                   ? "    " + f.label
+                                   : fmt::format("    {} {} on {}", f.label,
+                                                 f.truth == Truth::Unknown ? "unknown" : "not met", format_day(f.on));
+            out_ += fmt::format("{}: {}\n", what, list.empty() ? "(no single condition: see the tree)" : list);
         }
     }
 
-    // One line: `what`, then the conditions under `e` that kept it from holding on day d.
-    void conditions(const std::string& what, const Expr& e, Day d) {
-        std::vector<std::string> leaves;
-        failing(e, d, leaves, 0);
-        std::string list;
-        for (std::size_t k = 0; k < leaves.size() && k < kSummaryConditions; ++k)
-            list += (k ? "; " : "") + leaves[k];
-        if (leaves.size() > kSummaryConditions) list += fmt::format("; and {} more", leaves.size() - kSummaryConditions);
-        out_ += fmt::format("{}: {}\n", what, list.empty() ? "(no single condition: see the tree)" : list);
-    }
-
     // The conditions, as leaves with their evidence, that made `e` not met (or unknown) on day d.
-    void failing(const Expr& e, Day d, std::vector<std::string>& out, int depth) {
+    void failing(const Expr& e, Day d, std::vector<Condition>& out, int depth) {
         if (depth > 24 || e.r.type != Type::Truth) return;
         Truth tr = truth_at(e, d);
         if (tr == Truth::Met) return;
@@ -129,15 +167,17 @@ private:
                 break;
             case ExprKind::Unless:
                 if (truth_at(*e.kids[0], d) != Truth::Met) failing(*e.kids[0], d, out, depth + 1);
-                else out.push_back(fmt::format("{} [line {}]", expr_source(e), e.span.line()));
+                else out.push_back(Condition{expr_source(e), e.span.line(), tr, "", std::nullopt});
                 return;
             case ExprKind::Temporal:
                 if (e.temporal != TemporalKind::For && e.temporal != TemporalKind::Within) {
                     const Evidence* n = note_[e.id];
                     Day on = n && n->read_on ? *n->read_on : d;
                     if (n && !n->read_on && n->from <= n->to && (d < n->from || d > n->to)) {
-                        out.push_back(fmt::format("{} is outside `{}` ({} to {})", format_day(d), expr_source(e),
-                                                  format_day(n->from), format_day(n->to)));
+                        out.push_back(Condition{expr_source(e), e.span.line(), tr,
+                                                fmt::format("{} is outside the window, {} to {}", format_day(d),
+                                                            format_day(n->from), format_day(n->to)),
+                                                std::nullopt});
                         return;
                     }
                     failing(*e.kids[0], on, out, depth + 1);
@@ -150,29 +190,103 @@ private:
     }
 
     // A condition and the data point behind it.
-    std::string leaf(const Expr& e, Day d, Truth tr) const {
-        std::string ev;
+    Condition leaf(const Expr& e, Day d, Truth tr) const {
+        Condition c{expr_source(e), e.span.line(), tr, "", std::nullopt};
         const Expr* subject = e.kind == ExprKind::Not && !e.kids.empty() ? e.kids[0].get() : &e;
+        auto record_of_quantity = [&](const Expr& q) -> std::optional<std::uint32_t> {
+            const Value* v = by_node_[q.id];
+            const QSeg* s = v && v->kind == Type::Quantity ? sample(v->q, ev_.domain, d) : nullptr;
+            if (s && s->known && s->obs != kAssumedAbsent) return s->obs;
+            return std::nullopt;
+        };
+        auto record_of_note = [&](const Expr& at) -> std::optional<std::uint32_t> {
+            const Evidence* n = note_[at.id];
+            const QSeg* s = n ? sample(n->records, ev_.domain, d) : nullptr;
+            if (s && s->known && s->obs != kAssumedAbsent) return s->obs;
+            return std::nullopt;
+        };
         switch (subject->kind) {
             case ExprKind::Compare:
-                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity) ev = evidence(*subject->kids[0], d);
+                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity) {
+                    c.evidence = evidence(*subject->kids[0], d);
+                    c.obs = record_of_quantity(*subject->kids[0]);
+                }
                 break;
             case ExprKind::Change:
-                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity)
-                    ev = evidence(*subject->kids[0], d) + reference(*subject, d);
+                if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity) {
+                    c.evidence = evidence(*subject->kids[0], d) + reference(*subject, d);
+                    c.obs = record_of_quantity(*subject->kids[0]);
+                }
                 break;
             case ExprKind::IsValue:
-                ev = record_text(*subject, subject->kids[0] ? subject->kids[0]->r.subject_concept : -1, d);
+                c.evidence = record_text(*subject, subject->kids[0] ? subject->kids[0]->r.subject_concept : -1, d);
+                c.obs = record_of_note(*subject);
                 break;
             case ExprKind::Name:
-                if (subject->r.ref == Expr::Resolved::Ref::Concept) ev = record_text(*subject, subject->r.subject_concept, d);
+                if (subject->r.ref == Expr::Resolved::Ref::Concept) {
+                    c.evidence = record_text(*subject, subject->r.subject_concept, d);
+                    c.obs = record_of_note(*subject);
+                }
                 break;
             default: break;
         }
-        return fmt::format("{}{} [line {}]{}", tr == Truth::Unknown ? "unknown: " : "", expr_source(e), e.span.line(),
-                           ev.empty() ? "" : " (" + ev + ")");
+        return c;
     }
 
+public:
+    // The summary as JSON: per result its value, rule line and, for each better-ranked
+    // category (or a false / unknown value), the conditions that failed with their records.
+    nlohmann::ordered_json summary_json(const ExplainOptions& opt) {
+        nlohmann::ordered_json j;
+        j["patient"] = ev_.patient_id;
+        j["as_of"] = format_day(ev_.domain.hi);
+        j["ruleset"] = {{"name", p_.name}, {"version", p_.version}, {"sha256", p_.sha256}, {"source", p_.source}};
+        j["baseline"] = ev_.baseline_day ? nlohmann::ordered_json(format_day(*ev_.baseline_day)) : nlohmann::ordered_json();
+        nlohmann::ordered_json results = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < p_.results.size(); ++i) {
+            const ResultInfo& r = p_.results[i];
+            if (!opt.result.empty() && r.name != opt.result) continue;
+            const ResultValue& v = ev_.results[i];
+            const ResultDef& def = p_.module->results[r.def_index];
+            Summary sum = summarize(i);
+            nlohmann::ordered_json jr;
+            jr["name"] = r.name;
+            jr["value"] = v.kind == ResultValue::Kind::Absent ? nlohmann::ordered_json() : nlohmann::ordered_json(result_text(v));
+            jr["rule"] = {{"file", def.span.file ? def.span.file->name() : ""}, {"line", def.span.line()}};
+            if (v.choice >= 0) {
+                jr["decided_by"] = r.choices[v.choice].label;
+                jr["held_from"] = format_day(sum.day);
+            }
+            nlohmann::ordered_json failed = nlohmann::ordered_json::array();
+            for (const auto& f : sum.failed) {
+                nlohmann::ordered_json jf{{"label", f.label}, {"truth", truth_name(f.truth)}, {"on", format_day(f.on)}};
+                nlohmann::ordered_json conds = nlohmann::ordered_json::array();
+                for (const auto& c : f.conditions) {
+                    nlohmann::ordered_json jc{{"condition", c.text}, {"line", c.line}, {"truth", truth_name(c.truth)},
+                                              {"evidence", c.evidence}};
+                    if (c.obs) {
+                        const Observation& o = t_.observations[*c.obs];
+                        const Origin& org = t_.origins[o.origin];
+                        jc["record"] = {{"concept", p_.bindings->concepts[o.concept_id].name},
+                                        {"value", o.original_value},
+                                        {"unit", o.original_unit},
+                                        {"date", format_day(o.day)},
+                                        {"file", org.file},
+                                        {"line", org.line}};
+                    }
+                    conds.push_back(std::move(jc));
+                }
+                jf["conditions"] = std::move(conds);
+                failed.push_back(std::move(jf));
+            }
+            jr["failed"] = std::move(failed);
+            results.push_back(std::move(jr));
+        }
+        j["results"] = std::move(results);
+        return j;
+    }
+
+private:
     // ---- the tree ----------------------------------------------------------------------
 
     void result(std::size_t i) {
@@ -452,6 +566,9 @@ private:
 }  // namespace
 
 std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, const ExplainOptions& opt) {
+    if (opt.format == "json")
+        return Explainer(p, t, ev).summary_json(opt).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+               "\n";
     return Explainer(p, t, ev).run(opt);
 }
 

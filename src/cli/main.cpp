@@ -342,6 +342,8 @@ int main(int argc, char** argv) {
     ExplainOptions explain_opt;
     expl->add_option("--result", explain_opt.result, "explain only this result");
     expl->add_flag("--failing", explain_opt.failing, "only the summary: for each result, the conditions that decided it");
+    expl->add_option("--format", explain_opt.format, "text | json (the summary as data, with each condition's record)")
+        ->check(CLI::IsMember({"text", "json"}));
 
     std::vector<std::string> packs;
     bool cmp_explain = false;
