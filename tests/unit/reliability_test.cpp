@@ -22,22 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Dir {
-    fs::path path;
-    Dir() {
-        std::string tmpl = (fs::temp_directory_path() / "crit-hostile-XXXXXX").string();
-        path = mkdtemp(tmpl.data());
-    }
-    ~Dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        fs::create_directories((path / name).parent_path());
-        std::ofstream(path / name, std::ios::binary) << text;
-        return (path / name).string();
-    }
-};
+using Dir = TempDir;
 
 LoadedData load(const std::vector<std::string>& paths) {
     LoadedData l;

@@ -4,8 +4,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
+
+#include <stdlib.h>
 
 #include "core/bindings.hpp"
 #include "core/dates.hpp"
@@ -94,5 +98,26 @@ struct LoadedData {
         INFO("reason " << reason << "; all: " << summary());
         REQUIRE(r.size() == 1);
         return r[0];
+    }
+};
+
+// A fresh directory under the system's temporary directory, removed with everything in it.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "crit-test-XXXXXX").string();
+        path = mkdtemp(tmpl.data());
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::remove_all(path, ec);
+    }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    // Writes `text` to NAME (folders created) and returns its path.
+    std::string write(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories((path / name).parent_path());
+        std::ofstream(path / name, std::ios::binary) << text;
+        return (path / name).string();
     }
 };
