@@ -132,7 +132,7 @@ void run_file(const std::string& file, const std::string& bindings, std::ostream
         return fail_file();
     }
     fs::path rules = fs::path(file).parent_path() / doc["rules"].as<std::string>();
-    auto c = compile_file(rules.string(), d, CompileOptions{bindings, ""});
+    auto c = compile_file(rules.string(), d, CompileOptions{bindings, "", {}});
     if (!c.program) {
         d.error(DiagCode::TestCase, span_of(*src, doc["rules"]),
                 fmt::format("the rules `{}` do not compile", rules.string()));

@@ -28,28 +28,40 @@ bool starts_with(std::string_view s, std::string_view p);
 // ===========================================================================
 // JSON: the fields crit reads, as a small tree that remembers positions.
 
+struct JMember;
+
 struct JNode {
     enum class Kind : std::uint8_t { Null, Bool, Number, String, Object, Array };
     Kind kind = Kind::Null;
     bool flag = false;
     double number = 0;
     std::string text;  // String: unescaped; Number: the token as written
-    std::vector<std::pair<std::string, JNode>> members;
+    std::vector<JMember> members;  // an object's members, in order
     std::vector<JNode> items;
     std::uint32_t pos = 0;  // byte offset of the value in its document
 
     // The member named `key` of an object; nullptr when absent or not an object.
-    const JNode* get(std::string_view key) const {
-        if (kind != Kind::Object) return nullptr;
-        for (const auto& [k, v] : members)
-            if (k == key) return &v;
-        return nullptr;
-    }
+    const JNode* get(std::string_view key) const;
     // The text of a string; nullptr for any other kind.
     const std::string* str() const { return kind == Kind::String ? &text : nullptr; }
     // "a string", "an object", ...: for messages.
     const char* kind_name() const;
 };
+
+// One member of an object. A named struct rather than std::pair<std::string, JNode>: a
+// pair of the type being defined is rejected by clang with libstdc++.
+struct JMember {
+    JMember(std::string k, JNode v) : first(std::move(k)), second(std::move(v)) {}
+    std::string first;
+    JNode second;
+};
+
+inline const JNode* JNode::get(std::string_view key) const {
+    if (kind != Kind::Object) return nullptr;
+    for (const auto& [k, v] : members)
+        if (k == key) return &v;
+    return nullptr;
+}
 
 // n[key] when it is a string, else nullptr (also for a null n).
 const std::string* str_at(const JNode* n, std::string_view key);
