@@ -22,6 +22,8 @@ public:
         out_.alias_concept.assign(m_.definitions.size(), -1);
         def_state_.assign(m_.definitions.size(), 0);
         crit_state_.assign(m_.criteria.size(), 0);
+        def_chain_.assign(m_.definitions.size(), 0);
+        crit_chain_.assign(m_.criteria.size(), 0);
         def_type_.assign(m_.definitions.size(), Type::Unknown);
         if (m_.header) check_header(*m_.header);
         if (m_.baseline) {
@@ -94,25 +96,51 @@ private:
     }
 
     // ---- named items, visited in dependency order --------------------------
+    static constexpr int kMaxChain = 256;
+    int chain_depth_ = 0;
+
     // Checks item i of one kind once, after what it names: `state` is 0 (not yet), 1 (being
     // checked: meeting it again is a cycle, reported at its name) or 2 (done).
     template <typename Cycle, typename Body>
-    void in_order(std::vector<int>& state, int i, const Span& name_span, Cycle&& cycle, Body&& body) {
+    void in_order(std::vector<int>& state, std::vector<int>& chain, int i, const Span& name_span, Cycle&& cycle,
+                  Body&& body) {
         if (state[i] == 2) return;
         if (state[i] == 1) {
             d_.error(DiagCode::Cycle, name_span, cycle());
             state[i] = 2;
             return;
         }
+        // Each nested item costs the checker and the compiler a level of recursion: the chain
+        // is bounded with a clear error, well below what any stack takes.
+        if (chain_depth_ >= kMaxChain) {
+            d_.error(DiagCode::TooDeep, name_span,
+                     fmt::format("this is reached through a chain of more than {} definitions and criteria, each "
+                                 "naming the next; shorten the chain",
+                                 kMaxChain));
+            state[i] = 2;
+            return;
+        }
         state[i] = 1;
+        ++chain_depth_;
+        int acc = 0;
+        int* saved = chain_acc_;
+        chain_acc_ = &acc;
         body();
+        chain_acc_ = saved;
+        --chain_depth_;
+        chain[i] = acc + 1;
+        if (chain[i] == kMaxChain + 1)
+            d_.error(DiagCode::TooDeep, name_span,
+                     fmt::format("this is reached through a chain of more than {} definitions and criteria, each "
+                                 "naming the next; shorten the chain",
+                                 kMaxChain));
         state[i] = 2;
     }
 
     void visit_definition(int i) {
         auto& def = m_.definitions[i];
         in_order(
-            def_state_, i, def.name_span, [&] { return fmt::format("`{}` is defined in terms of itself", def.name); },
+            def_state_, def_chain_, i, def.name_span, [&] { return fmt::format("`{}` is defined in terms of itself", def.name); },
             [&] {
                 Ctx ctx;
                 Type t = expr(*def.value, ctx);
@@ -133,7 +161,7 @@ private:
     void visit_criterion(int i) {
         auto& c = m_.criteria[i];
         in_order(
-            crit_state_, i, c.name_span, [&] { return fmt::format("criterion `{}` depends on itself", c.name); },
+            crit_state_, crit_chain_, i, c.name_span, [&] { return fmt::format("criterion `{}` depends on itself", c.name); },
             [&] {
                 Ctx ctx;
                 Type t = expr(*c.body, ctx);
@@ -224,6 +252,7 @@ private:
     Type name(Expr& e) {
         if (auto it = defs_.find(e.text); it != defs_.end()) {
             visit_definition(it->second);
+            if (chain_acc_) *chain_acc_ = std::max(*chain_acc_, def_chain_[it->second]);
             e.r.ref = Expr::Resolved::Ref::Definition;
             e.r.index = it->second;
             if (int c = out_.alias_concept[it->second]; c >= 0) return concept_ref(e, static_cast<ConceptId>(c));
@@ -231,6 +260,7 @@ private:
         }
         if (auto it = crits_.find(e.text); it != crits_.end()) {
             visit_criterion(it->second);
+            if (chain_acc_) *chain_acc_ = std::max(*chain_acc_, crit_chain_[it->second]);
             e.r.ref = Expr::Resolved::Ref::Criterion;
             e.r.index = it->second;
             return set(e, Type::Truth);
@@ -670,6 +700,10 @@ private:
     Diagnostics& d_;
     std::map<std::string, int> defs_, crits_;
     std::vector<int> def_state_, crit_state_;
+    // The longest chain of definitions and criteria each item is reached through (itself
+    // included): the compiler recurses that deep, so it is bounded.
+    std::vector<int> def_chain_, crit_chain_;
+    int* chain_acc_ = nullptr;  // the chain of the item being checked, raised by each name it uses
     std::vector<Type> def_type_;
 };
 
