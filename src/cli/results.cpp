@@ -1,4 +1,4 @@
-#include "cli/report.hpp"
+#include "cli/results.hpp"
 
 #include <algorithm>
 

@@ -1,0 +1,167 @@
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/results.hpp"
+#include "core/atomic_file.hpp"
+#include "core/text.hpp"
+#include "data/load_data.hpp"
+#include "vm/vm.hpp"
+
+namespace crit {
+
+namespace {
+
+// The rejections of a run as they come: each is counted and written to --rejects at once;
+// only data errors are kept (the summary lists them), so a run with millions of skipped
+// records (unbound codes) holds none of them.
+struct RejectTally {
+    std::map<std::string, std::size_t> by_reason;  // by name: the summary lists reasons alphabetically
+    std::size_t skipped = 0;
+    std::vector<Rejection> errors;
+
+    void take(std::vector<Rejection>& batch, std::ostream* rejects_out) {
+        for (auto& r : batch) {
+            ++by_reason[reject_reason_name(r.reason)];
+            if (rejects_out) write_one(*rejects_out, r);
+            if (is_skip(r)) ++skipped;
+            else errors.push_back(std::move(r));
+        }
+        batch.clear();
+    }
+    static void write_one(std::ostream& out, const Rejection& r) {
+        nlohmann::ordered_json j{{"file", r.origin.file}, {"line", r.origin.line}, {"path", r.origin.path},
+                                 {"patient", r.patient_id}, {"reason", reject_reason_name(r.reason)}, {"detail", r.detail}};
+        // Text from data that is not UTF-8 (a file name) is written with U+FFFD, never dropped.
+        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    }
+};
+
+// The run's closing summary on stderr: patients, records, and every rejection by reason.
+void summarize(std::size_t patients, std::size_t records, const RejectTally& tally) {
+    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
+                             patients, records, tally.errors.size(), tally.skipped);
+    for (const auto& [reason, n] : tally.by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
+    for (const auto& r : tally.errors)
+        std::cerr << printable(fmt::format("  {}:{}: {}: {}{}", r.origin.file, r.origin.line, reject_reason_name(r.reason),
+                                           r.detail, r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")"))
+                  << '\n';
+}
+
+}  // namespace
+
+int cmd_run(const RunOptions& o, const CompileOptions& copt) {
+    auto as_of = parse_as_of(o.as_of);
+    const std::string& format = o.format;
+    Diagnostics d;
+    auto c = compile_file(o.rules, d, copt);
+    if (print_diags(d) || !c.program) return 1;
+    const Program& p = *c.program;
+    // Output files are opened before the run (an unwritable path fails now, not after it) and
+    // appear under their names only when complete.
+    std::optional<AtomicFile> rejects_file, output_file;
+    if (!o.rejects.empty()) rejects_file.emplace(o.rejects);
+    if (!o.output.empty()) output_file.emplace(o.output);
+    for (auto* f : {&rejects_file, &output_file})
+        if (*f && !(*f)->ok()) {
+            std::cerr << "crit: " << (*f)->error() << "\n";
+            return 2;
+        }
+    std::ostream& out = output_file ? output_file->stream() : std::cout;
+
+    // Patients stream in batches: the loader hands over each finished patient, a
+    // batch is evaluated by `jobs` threads sharing the immutable program (one
+    // context each), and its output is written in input order before the next.
+    constexpr std::size_t kBatch = 512;
+    std::vector<Timeline> batch;
+    std::vector<std::string> lines;
+    std::vector<EvalContext> contexts(std::max(1u, o.jobs));
+    TableWriter table(p);
+    std::size_t patients = 0, records = 0;
+    double eval_seconds = 0;
+    if (format == "csv") out << csv_header(p);
+    auto flush = [&] {
+        auto e0 = std::chrono::steady_clock::now();
+        if (format == "table") {
+            for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
+        } else {
+            lines.assign(batch.size(), {});
+            std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
+            auto work = [&](std::size_t k) {
+                for (std::size_t i = k; i < n; i += threads) {
+                    const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
+                    lines[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+                }
+            };
+            std::vector<std::thread> pool;
+            for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+            if (threads > 0) work(0);
+            for (auto& th : pool) th.join();
+            for (const auto& line : lines) out << line;
+            out.flush();
+        }
+        eval_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - e0).count();
+        batch.clear();
+    };
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<Rejection> rejections;
+    RejectTally tally;
+    std::ostream* rejects_out = rejects_file ? &rejects_file->stream() : nullptr;
+    Diagnostics data_diags;
+    for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
+        tally.take(rejections, rejects_out);
+        ++patients;
+        records += t.observations.size() + t.treatments.size();
+        batch.push_back(std::move(t));
+        if (batch.size() == kBatch) flush();
+    }, rejections, data_diags);
+    flush();
+    if (format == "table") out << table.render() << std::flush;
+    auto t1 = std::chrono::steady_clock::now();
+    tally.take(rejections, rejects_out);
+    // The last JSON line says the stream is whole: a consumer that does not find it knows the
+    // run was cut (killed, disk full) however clean the lines before it look.
+    if (format == "json")
+        out << nlohmann::ordered_json{{"summary",
+                                       {{"complete", true},
+                                        {"patients", patients},
+                                        {"rejected", tally.errors.size()},
+                                        {"skipped", tally.skipped},
+                                        {"data_errors", data_diags.error_count()}}}}
+                   .dump()
+            << '\n';
+    print_diags(data_diags);
+    summarize(patients, records, tally);
+    if (o.stats) {
+        double total = std::chrono::duration<double>(t1 - t0).count();
+        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
+                                 total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
+                                 format == "table" ? 1u : contexts.size(), p.code.size());
+    }
+    // Every write is checked: a full disk or a closed stdout is an error, not a quiet exit 0.
+    bool written = true;
+    if (rejects_file) {
+        if (!rejects_file->commit()) {
+            std::cerr << "crit: " << rejects_file->error() << "\n";
+            written = false;
+        }
+    }
+    if (output_file ? !output_file->commit() : !flushed(std::cout)) {
+        std::cerr << "crit: " << (output_file ? output_file->error() : "cannot write the results to standard output: " + std::string(std::strerror(errno ? errno : EIO))) << "\n";
+        written = false;
+    }
+    if (!written) return 2;
+    if (data_diags.has_errors()) return 2;
+    if (o.strict && !tally.errors.empty()) return 2;
+    return 0;
+}
+
+}  // namespace crit

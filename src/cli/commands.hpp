@@ -1,0 +1,45 @@
+// The commands of the crit binary, one file each (cmd_*.cpp); main.cpp reads the
+// arguments and calls them. Each returns the process exit code: 0 ok, 1 errors in the
+// rules, 2 errors in the data or the output, as docs/diagnostics.md lists.
+#pragma once
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "cli/explain.hpp"
+#include "core/diag.hpp"
+#include "lang/driver.hpp"
+
+namespace crit {
+
+// A command line that cannot be run as given (main prints it and exits 2).
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Prints the diagnostics to stderr; 1 if any is an error.
+int print_diags(const Diagnostics& d);
+// The --as-of date, or none; a UsageError when it is not a date.
+std::optional<Day> parse_as_of(const std::string& text);
+// `copt` with an AST dump requested after a stage.
+CompileOptions with_dump(CompileOptions copt, const std::string& dump_after);
+
+int cmd_check(const std::vector<std::string>& files, const CompileOptions& copt, const std::string& dump);
+int cmd_disasm(const std::string& file, const CompileOptions& copt, bool opcodes);
+
+struct RunOptions {
+    std::string rules, as_of, format = "json", rejects, output;
+    std::vector<std::string> data;
+    unsigned jobs = 1;
+    bool strict = false, stats = false;
+};
+int cmd_run(const RunOptions& o, const CompileOptions& copt);
+
+int cmd_explain(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& patient,
+                const std::string& as_of_text, const CompileOptions& copt, const ExplainOptions& opt);
+
+int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::string>& data_paths,
+                const std::string& as_of_text, const CompileOptions& copt, bool explain_each);
+
+}  // namespace crit
