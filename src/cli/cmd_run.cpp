@@ -85,9 +85,10 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::vector<std::string> lines;
     std::vector<EvalContext> contexts(std::max(1u, o.jobs));
     TableWriter table(p);
+    const ResultsWriter writer(p);
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
-    if (format == "csv") out << csv_header(p);
+    if (format == "csv") out << writer.csv_header();
     auto flush = [&] {
         auto e0 = std::chrono::steady_clock::now();
         if (format == "table") {
@@ -98,7 +99,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
             auto work = [&](std::size_t k) {
                 for (std::size_t i = k; i < n; i += threads) {
                     const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
-                    lines[i] = format == "csv" ? csv_row(p, ev) : json_line(p, ev) + "\n";
+                    lines[i] = format == "csv" ? writer.csv_row(ev) : writer.json_line(batch[i], ev) + "\n";
                 }
             };
             std::vector<std::thread> pool;

@@ -6,22 +6,43 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text.hpp"
+#include "vm/temporal.hpp"
 
 namespace crit {
 
-std::vector<std::pair<Day, Day>> met_intervals(const TruthSeries& s, const Domain& dom) {
+std::vector<std::pair<Day, Day>> intervals(const TruthSeries& s, const Domain& dom, Truth v) {
     std::vector<std::pair<Day, Day>> out;
     for (std::size_t i = 0; i < s.size(); ++i)
-        if (s[i].v == Truth::Met) out.push_back({s[i].start, seg_end(s, i, dom)});
+        if (s[i].v == v) out.push_back({s[i].start, seg_end(s, i, dom)});
     return out;
 }
 
-std::string json_line(const Program& p, const Evaluation& ev) {
-    nlohmann::ordered_json j;
+ResultsWriter::ResultsWriter(const Program& p) : p_(p) {
+    for (const Instr& in : p.code) {
+        const OpInfo& info = op_info(in.op);
+        if (info.a == OperandKind::Class && std::find(classes_.begin(), classes_.end(), in.a) == classes_.end())
+            classes_.push_back(static_cast<ClassId>(in.a));
+    }
+    for (std::size_t i = 0; i < p.items.size(); ++i) {
+        const Item& it = p.items[i];
+        if ((it.kind == Item::Kind::Definition && (it.type == Type::Date || it.type == Type::Episode)) ||
+            it.kind == Item::Kind::Baseline)
+            anchors_.push_back(i);
+    }
+}
+
+namespace {
+using ojson = nlohmann::ordered_json;
+
+ojson date_or_null(const std::optional<Day>& d) { return d ? ojson(format_day(*d)) : ojson(nullptr); }
+}  // namespace
+
+ojson ResultsWriter::patient_json(const Timeline& t, const Evaluation& ev) const {
+    ojson j;
     j["patient"] = ev.patient_id;
-    j["as_of"] = ev.dated ? nlohmann::ordered_json(format_day(ev.domain.hi)) : nlohmann::ordered_json(nullptr);
-    j["ruleset"] = {{"name", p.name}, {"version", p.version}, {"sha256", p.sha256}};
-    nlohmann::ordered_json results = nlohmann::ordered_json::object();
+    j["as_of"] = ev.dated ? ojson(format_day(ev.domain.hi)) : ojson(nullptr);
+    j["ruleset"] = {{"name", p_.name}, {"version", p_.version}, {"sha256", p_.sha256}};
+    ojson results = ojson::object();
     for (const auto& r : ev.results) {
         switch (r.kind) {
             case ResultValue::Kind::Absent: results[r.name] = nullptr; break;
@@ -31,16 +52,54 @@ std::string json_line(const Program& p, const Evaluation& ev) {
         }
     }
     j["results"] = results;
-    nlohmann::ordered_json criteria = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < p.criterion_item.size(); ++i) {
-        const Item& it = p.items[p.criterion_item[i]];
-        nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (auto [a, b] : met_intervals(ev.slots[p.criterion_item[i]].t, ev.domain))
-            list.push_back({{"from", format_day(a)}, {"to", format_day(b)}, {"state", "met"}});
-        criteria[it.name] = list;
+    // Episodes as the VM forms them (each class's episode_gap), up to the as-of date.
+    ojson episodes = ojson::array();
+    std::vector<Episode> eps;
+    for (ClassId cls : classes_) {
+        eps.clear();
+        if (ev.dated) episodes_of(t, cls, p_.bindings->classes[cls].episode_gap, ev.domain.hi, eps);
+        for (const Episode& e : eps)
+            episodes.push_back({{"class", p_.bindings->classes[cls].name}, {"start", format_day(e.start)}, {"end", date_or_null(e.end)}});
+    }
+    j["episodes"] = episodes;
+    // The pack's own dates: a date definition, an episode definition's start and end, the
+    // baseline. null when never (a running therapy's end) or unknown.
+    ojson anchors = ojson::object();
+    for (std::size_t slot : anchors_) {
+        const Item& it = p_.items[slot];
+        const Value& v = ev.slots[slot];
+        if (it.type == Type::Episode) {
+            std::optional<Day> start, end;
+            if (!v.e.empty()) {
+                start = v.e.front().start;
+                end = v.e.back().end;
+            }
+            anchors[it.name + ".start"] = date_or_null(start);
+            anchors[it.name + ".end"] = date_or_null(end);
+        } else {
+            const std::string name = it.kind == Item::Kind::Baseline ? "baseline" : it.name;
+            anchors[name] = v.d.state == DateVal::State::Known ? ojson(format_day(v.d.day)) : ojson(nullptr);
+        }
+    }
+    j["anchors"] = anchors;
+    ojson criteria = ojson::object();
+    for (std::size_t i = 0; i < p_.criterion_item.size(); ++i) {
+        const TruthSeries& s = ev.slots[p_.criterion_item[i]].t;
+        ojson list = ojson::array();
+        for (std::size_t k = 0; ev.dated && k < s.size(); ++k) {
+            if (s[k].v == Truth::NotMet) continue;
+            list.push_back({{"from", format_day(s[k].start)},
+                            {"to", format_day(seg_end(s, k, ev.domain))},
+                            {"state", s[k].v == Truth::Met ? "met" : "unknown"}});
+        }
+        criteria[p_.items[p_.criterion_item[i]].name] = list;
     }
     j["criteria"] = criteria;
-    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return j;
+}
+
+std::string ResultsWriter::json_line(const Timeline& t, const Evaluation& ev) const {
+    return patient_json(t, ev).dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
 namespace {
@@ -55,23 +114,22 @@ std::string csv_escape(const std::string& raw) {
 }
 }  // namespace
 
-std::string csv_header(const Program& p) {
+std::string ResultsWriter::csv_header() const {
     std::string s = "patient,as_of";
-    for (const auto& r : p.results) {
+    for (const auto& r : p_.results) {
         s += ',';
         s += csv_escape(r.name);
     }
-    return s + "\n";
+    return s + ",ruleset,ruleset_version,ruleset_sha256\n";
 }
 
-std::string csv_row(const Program& p, const Evaluation& ev) {
-    (void)p;
-    std::string s = csv_escape(ev.patient_id) + "," + format_day(ev.domain.hi);
+std::string ResultsWriter::csv_row(const Evaluation& ev) const {
+    std::string s = csv_escape(ev.patient_id) + "," + (ev.dated ? format_day(ev.domain.hi) : "");
     for (const auto& r : ev.results) {
         s += ',';
         s += csv_escape(result_text(r));
     }
-    return s + "\n";
+    return s + fmt::format(",{},{},{}\n", csv_escape(p_.name), csv_escape(p_.version), p_.sha256);
 }
 
 TableWriter::TableWriter(const Program& p) {

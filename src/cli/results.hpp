@@ -1,19 +1,43 @@
-// Results out: JSON lines (data-contract.md), CSV and a human table, all views
-// of the same Evaluation.
+// Results out: JSON lines (one object per patient), CSV and a human table, all views of
+// the same Evaluation. The JSON object carries what a plot needs besides the results:
+// the treatment episodes, the pack's anchor dates, and each criterion's met and unknown
+// intervals (docs/semantics.md, "Results out").
 #pragma once
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "core/timeline.hpp"
 #include "lang/bytecode.hpp"
 #include "vm/vm.hpp"
 
 namespace crit {
 
-// One JSON object (one line) for a patient.
-std::string json_line(const Program& p, const Evaluation& ev);
-// CSV header and row: patient, as_of, one column per result.
-std::string csv_header(const Program& p);
-std::string csv_row(const Program& p, const Evaluation& ev);
+// What the outputs need from a program, found once and shared by every patient and thread.
+class ResultsWriter {
+public:
+    explicit ResultsWriter(const Program& p);
+
+    // The patient's object: patient, as_of, ruleset, results, episodes, anchors, criteria.
+    nlohmann::ordered_json patient_json(const Timeline& t, const Evaluation& ev) const;
+    // patient_json as one line (text that is not UTF-8 is written as U+FFFD).
+    std::string json_line(const Timeline& t, const Evaluation& ev) const;
+    // CSV: patient, as_of, one column per result, then ruleset, ruleset_version, ruleset_sha256.
+    std::string csv_header() const;
+    std::string csv_row(const Evaluation& ev) const;
+
+    // The drug classes the pack names (their episodes are written), in order of first use.
+    const std::vector<ClassId>& classes() const { return classes_; }
+
+private:
+    const Program& p_;
+    std::vector<ClassId> classes_;
+    std::vector<std::size_t> anchors_;  // slots of the date and episode definitions and the baseline
+};
+
+// The days of a truth series in state `v`, as [from, to] runs.
+std::vector<std::pair<Day, Day>> intervals(const TruthSeries& s, const Domain& dom, Truth v);
 
 // The human table: one row per patient, one column per result.
 class TableWriter {
@@ -26,8 +50,5 @@ private:
     std::vector<std::string> head_;
     std::vector<std::vector<std::string>> rows_;
 };
-
-// Met intervals of a truth series as [from, to] dates.
-std::vector<std::pair<Day, Day>> met_intervals(const TruthSeries& s, const Domain& dom);
 
 }  // namespace crit
