@@ -4,14 +4,12 @@
 // (A property of the code, not a timing: speed lives in tools/bench and docs/performance.md.)
 #include <catch2/catch.hpp>
 
-// Compiled out under sanitizers (CMake defines CRIT_SANITIZE with -DCRIT_SANITIZE=...):
-// this file replaces the global operator new/delete with malloc/free, but the sanitizer
-// runtime keeps its own forms it does not replace (the nothrow new Catch2 uses), so
-// memory from ASan's new reaches the free() here and every test of crit_tests aborts
-// with alloc-dealloc-mismatch. Counting allocations means nothing under ASan anyway.
-#ifndef CRIT_SANITIZE
-
+// Every form of the global operator new and delete is replaced, so that whatever allocates
+// (Catch2 uses the nothrow form, containers the sized delete) pairs with its own free: a
+// partial replacement is an alloc-dealloc mismatch under ASan, which intercepts malloc and
+// free below this file, so the count is right in sanitizer builds too.
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 #include <new>
 
@@ -23,13 +21,39 @@ namespace {
 std::atomic<long> g_allocations{0};
 }
 
-void* operator new(std::size_t n) {
+namespace {
+void* counted(std::size_t n, std::size_t align = 0) noexcept {
     ++g_allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
+    if (n == 0) n = 1;
+    if (align <= alignof(std::max_align_t)) return std::malloc(n);
+    return std::aligned_alloc(align, (n + align - 1) / align * align);
 }
+void* or_throw(void* p) {
+    if (!p) throw std::bad_alloc();
+    return p;
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return or_throw(counted(n)); }
+void* operator new[](std::size_t n) { return or_throw(counted(n)); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new(std::size_t n, std::align_val_t a) { return or_throw(counted(n, static_cast<std::size_t>(a))); }
+void* operator new[](std::size_t n, std::align_val_t a) { return or_throw(counted(n, static_cast<std::size_t>(a))); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return counted(n, static_cast<std::size_t>(a)); }
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept { return counted(n, static_cast<std::size_t>(a)); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 
 TEST_CASE("evaluation allocates (almost) nothing per patient once warm", "[vm][alloc]") {
     for (const char* pack : {"rules/cll/iwcll-2018.crit", "rules/all/all-response.crit"}) {
@@ -50,4 +74,3 @@ TEST_CASE("evaluation allocates (almost) nothing per patient once warm", "[vm][a
     }
 }
 
-#endif  // CRIT_SANITIZE
