@@ -42,4 +42,11 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
 int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::string>& data_paths,
                 const std::string& as_of_text, const CompileOptions& copt, bool explain_each);
 
+// `crit report`: one self-contained HTML page; two --rules files compare them (docs/report.md).
+struct ReportOptions {
+    std::vector<std::string> rules, data;
+    std::string as_of, output, encoding = "auto";  // encoding: auto | json | gzip (the page's embedded data)
+};
+int cmd_report(const ReportOptions& o, const CompileOptions& copt);
+
 }  // namespace crit

@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
     ExplainOptions explain_opt;
     expl->add_option("--result", explain_opt.result, "explain only this result");
     expl->add_flag("--failing", explain_opt.failing, "only the summary: for each result, the conditions that decided it");
-    expl->add_option("--format", explain_opt.format, "text | json (the summary as data, with each condition's record)")
-        ->check(CLI::IsMember({"text", "json"}));
+    expl->add_option("--format", explain_opt.format,
+                     "text | json (the summary as data, with each condition's record) | html (the report's patient section as a page)")
+        ->check(CLI::IsMember({"text", "json", "html"}));
 
     std::vector<std::string> packs;
     bool cmp_explain = false;
@@ -64,6 +65,19 @@ int main(int argc, char** argv) {
     cmp->add_option("data", data, "patient data files or directories")->required();
     cmp->add_option("--as-of", as_of, "evaluate as of this date");
     cmp->add_flag("--explain", cmp_explain, "explain each difference with the clauses and data of both packs");
+
+    ReportOptions rpo;
+    auto* rep = app.add_subcommand("report", "write one self-contained HTML report: cohort summary, swimmer plot, patients; two --rules compare");
+    rep->add_option("--rules", rpo.rules, "a criteria file; give --rules twice to compare two packs")
+        ->required()
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    rep->add_option("data", rpo.data, "patient data files or directories")->required();
+    rep->add_option("--as-of", rpo.as_of, "evaluate as of this date (default: each patient's last record)");
+    rep->add_option("-o,--output", rpo.output, "write the report to this file (whole or not at all) instead of standard output");
+    rep->add_option("--data-encoding", rpo.encoding, "auto (gzip past 4 MB) | json | gzip: how the page embeds its data")
+        ->check(CLI::IsMember({"auto", "json", "gzip"}));
 
     std::vector<std::string> tests;
     auto* test = app.add_subcommand("test", "run rule-pack test cases (*.test.yaml)");
@@ -85,6 +99,7 @@ int main(int argc, char** argv) {
         if (check->parsed()) return cmd_check(files, copt, dump);
         if (run->parsed()) return cmd_run(ro, copt);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, copt, explain_opt);
+        if (rep->parsed()) return cmd_report(rpo, copt);
         if (test->parsed()) return run_rule_tests(tests, copt.bindings, std::cout);
         if (cmp->parsed()) {
             if (packs.size() != 2) {
