@@ -122,11 +122,16 @@
     if (info && info.kind === 'date') return 'dated';
     return String(v);
   }
+  // A value named like a criterion (CR, PR-L for PR_L) takes the criterion's colour, so a
+  // lane's label and its tracks agree; other values take colours no criterion uses.
+  var VALUE_PALETTE = ['#3d4a5c', '#6b4c9a', '#8c510a', '#01665e', '#762a83', '#b35806', '#2d6a4f', '#9d174d'];
   function valueColour(packIndex, name, key) {
-    var info = resultInfo(packIndex, name);
     if (key === '(none)') return '#8c959f';
+    var crit = packs[packIndex].criteria.filter(function (c) { return c.name === key.replace(/-/g, '_'); })[0];
+    if (crit) return criteriaColour(packIndex, crit.name);
+    var info = resultInfo(packIndex, name);
     var i = info ? info.values.indexOf(key) : -1;
-    return PALETTE[(i < 0 ? 0 : i) % PALETTE.length];
+    return VALUE_PALETTE[(i < 0 ? 0 : i) % VALUE_PALETTE.length];
   }
   function criteriaColour(packIndex, name) {
     var all = packs[packIndex].criteria.map(function (c) { return c.name; });
@@ -348,8 +353,10 @@
       tip(s('line', { x1: x, y1: y + 1, x2: x, y2: y + H - 1, stroke: '#6e7781', 'stroke-dasharray': '2,2' }, g), name + ' = ' + v);
     });
     if (p.as_of) s('line', { x1: toX(p.as_of), y1: y + 2, x2: toX(p.as_of), y2: y + H - 2, stroke: '#1f2328', 'stroke-width': 2 }, g);
+    // A relapse on the day of a PD is drawn beside it, not on top of it.
+    var pdDays = pk.markers.filter(function (m) { return m.kind === 'PD'; }).map(function (m) { return m.date; });
     pk.markers.forEach(function (m) {
-      var x = toX(m.date), my = y + 7;
+      var x = toX(m.date) + (m.kind !== 'PD' && pdDays.indexOf(m.date) >= 0 ? 13 : 0), my = y + 7;
       var d = m.kind === 'PD' ? 'M' + x + ',' + (my - 6) + ' l6,6 l-6,6 l-6,-6 Z' : 'M' + x + ',' + (my - 6) + ' l7,12 l-14,0 Z';
       tip(s('path', { d: d, fill: m.kind === 'PD' ? '#b42318' : '#e8590c', stroke: '#fff', 'stroke-width': 1 }, g), m.kind + ' ' + m.date + ' (' + m.source + ')');
     });
@@ -537,11 +544,13 @@
       var t0 = g.ts[0];
       var text = (COMPARE ? (g.k ? 'B: ' : 'A: ') : '') + t0.op + ' ' + t0.written + ' (' + t0.where + ', line ' + t0.line + ')' +
                  (g.ts.length > 1 ? ' +' + (g.ts.length - 1) : '');
-      // Above the line, else below; never on another label.
-      var ly = y - 3;
+      // Just above the line, else just below, else further off: inside the plot, never on another label.
       var clash = function (v) { return placed.some(function (py) { return Math.abs(py - v) < 11; }); };
-      if (clash(ly) || ly < T + 9) ly = y + 11;
-      while (clash(ly) && ly < Hc) ly += 11;
+      var ly = y - 3;
+      for (var step = 0; step < 16; step++) {
+        var c = step % 2 ? y + 11 + 11 * (step >> 1) : y - 3 - 11 * (step >> 1);
+        if (c >= T + 9 && c <= Hc - B - 2 && !clash(c)) { ly = c; break; }
+      }
       placed.push(ly);
       var label = s('text', { x: W - R - 3, y: ly, 'font-size': 10, 'text-anchor': 'end', fill: col, 'font-weight': changed ? 700 : 400,
                               stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' }, svg);
