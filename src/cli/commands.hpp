@@ -39,8 +39,14 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt);
 int cmd_explain(const std::string& rules, const std::vector<std::string>& data_paths, const std::string& patient,
                 const std::string& as_of_text, const CompileOptions& copt, const ExplainOptions& opt);
 
-int cmd_compare(const std::vector<std::string>& packs, const std::vector<std::string>& data_paths,
-                const std::string& as_of_text, const CompileOptions& copt, bool explain_each);
+struct CompareOptions {
+    std::vector<std::string> packs, data;  // two packs: A, then B
+    std::string as_of, format = "text";    // text | json | csv
+    std::size_t limit = 20;                // patients listed per transition (0: all)
+    bool explain = false;                  // explain each listed difference in both packs
+};
+int cmd_compare(const CompareOptions& o, const CompileOptions& copt);
+
 
 // `crit report`: one self-contained HTML page; two --rules files compare them (docs/report.md).
 struct ReportOptions {

@@ -22,6 +22,12 @@ public:
         for (const auto& n : ev.evidence) note_[p.nodes[n.pc]] = &n;
     }
 
+    std::string summary_of(const std::string& name) {
+        for (std::size_t i = 0; i < p_.results.size(); ++i)
+            if (p_.results[i].name == name) summary(i);
+        return out_;
+    }
+
     std::string one(const std::string& name) {
         for (std::size_t i = 0; i < p_.results.size(); ++i)
             if (p_.results[i].name == name) result(i);
@@ -86,15 +92,18 @@ private:
     struct Summary {
         std::size_t result = 0;
         Day day = 0;
+        std::vector<Condition> held;  // the conditions that made the winner (or a true value) hold
         std::vector<Failed> failed;
     };
 
     Summary summarize(std::size_t i) {
         const ResultInfo& r = p_.results[i];
         const ResultValue& v = ev_.results[i];
-        Summary sum{i, v.decided_on ? v.decided_on : ev_.domain.hi, {}};
+        Summary sum{i, v.decided_on ? v.decided_on : ev_.domain.hi, {}, {}};
         if (r.kind == ResultKind::Value) {
             const Item& it = p_.items[r.value_item];
+            if (it.type == Type::Truth && v.kind == ResultValue::Kind::Boolean && v.truth)
+                holding(p_.node(it.node), sum.day, sum.held, 0);
             if (it.type == Type::Truth && !(v.kind == ResultValue::Kind::Boolean && v.truth)) {
                 Failed f{v.kind == ResultValue::Kind::Absent ? "unknown" : "false",
                          v.kind == ResultValue::Kind::Absent ? Truth::Unknown : Truth::NotMet, ev_.domain.hi, {}};
@@ -102,6 +111,11 @@ private:
                 sum.failed.push_back(std::move(f));
             }
             return sum;
+        }
+        if (v.choice >= 0) {
+            const auto& ch = r.choices[v.choice];
+            holding(ch.criterion >= 0 ? *p_.module->criteria[ch.criterion].body : p_.node(p_.items[ch.item].node), sum.day,
+                    sum.held, 0);
         }
         // Each choice ranked before the winner: why it did not hold on the decision day.
         std::size_t last = v.choice >= 0 ? static_cast<std::size_t>(v.choice) : r.choices.size();
@@ -131,21 +145,69 @@ private:
         else
             out_ += fmt::format("{}: no choice held on {}{}    [{}]\n", head, format_day(ev_.domain.hi),
                                 v.kind == ResultValue::Kind::Label ? ", so the else label" : "", line_of(def.span));
+        if (!sum.held.empty()) out_ += fmt::format("    because: {}\n", condition_list(sum.held));
         for (const auto& f : sum.failed) {
-            std::string list;
-            for (std::size_t k = 0; k < f.conditions.size() && k < kSummaryConditions; ++k) {
-                const Condition& c = f.conditions[k];
-                list += fmt::format("{}{}{} [line {}]{}", k ? "; " : "", c.truth == Truth::Unknown ? "unknown: " : "",
-                                    c.text, c.line, c.evidence.empty() ? "" : " (" + c.evidence + ")");
-            }
-            if (f.conditions.size() > kSummaryConditions)
-                list += fmt::format("; and {} more", f.conditions.size() - kSummaryConditions);
+            std::string list = condition_list(f.conditions);
             std::string what = r.kind == ResultKind::Value
                                    ? "    " + f.label
                                    : fmt::format("    {} {} on {}", f.label,
                                                  f.truth == Truth::Unknown ? "unknown" : "not met", format_day(f.on));
             out_ += fmt::format("{}: {}\n", what, list.empty() ? "(no single condition: see the tree)" : list);
         }
+    }
+
+    // "a [line 3] (evidence); b [line 4]; and 2 more": at most kSummaryConditions.
+    static std::string condition_list(const std::vector<Condition>& cs) {
+        std::string list;
+        for (std::size_t k = 0; k < cs.size() && k < kSummaryConditions; ++k) {
+            const Condition& c = cs[k];
+            list += fmt::format("{}{}{} [line {}]{}", k ? "; " : "", c.truth == Truth::Unknown ? "unknown: " : "", c.text,
+                                c.line, c.evidence.empty() ? "" : " (" + c.evidence + ")");
+        }
+        if (cs.size() > kSummaryConditions) list += fmt::format("; and {} more", cs.size() - kSummaryConditions);
+        return list;
+    }
+
+    // The conditions, as leaves with their evidence, that made `e` met on day d: every part
+    // of an `and` or `all of`, the parts of an `or` or `any of` that held.
+    void holding(const Expr& e, Day d, std::vector<Condition>& out, int depth) {
+        if (depth > 24 || e.r.type != Type::Truth || truth_at(e, d) != Truth::Met) return;
+        switch (e.kind) {
+            case ExprKind::And:
+            case ExprKind::Or:
+            case ExprKind::Group:
+                for (const auto& k : e.kids)
+                    if (k) holding(*k, d, out, depth + 1);
+                return;
+            case ExprKind::Name:
+                if (e.r.ref == Expr::Resolved::Ref::Criterion) {
+                    holding(*p_.module->criteria[e.r.index].body, d, out, depth + 1);
+                    return;
+                }
+                break;
+            case ExprKind::Unless:
+                holding(*e.kids[0], d, out, depth + 1);
+                return;
+            case ExprKind::Ever: {
+                // `ever X` holds from the first day X held: the reasons are X's on that day.
+                const Value* v = by_node_[e.kids[0]->id];
+                DateVal first = v && v->kind == Type::Truth ? first_met(v->t, ev_.domain) : DateVal::unknown();
+                if (first.state == DateVal::State::Known && first.day <= d) {
+                    holding(*e.kids[0], first.day, out, depth + 1);
+                    return;
+                }
+                break;
+            }
+            case ExprKind::Temporal:
+                if (e.temporal != TemporalKind::For && e.temporal != TemporalKind::Within) {
+                    const Evidence* n = note_[e.id];
+                    holding(*e.kids[0], n && n->read_on ? *n->read_on : d, out, depth + 1);
+                    return;
+                }
+                break;
+            default: break;
+        }
+        out.push_back(leaf(e, d, Truth::Met));
     }
 
     // The conditions, as leaves with their evidence, that made `e` not met (or unknown) on day d.
@@ -258,11 +320,24 @@ public:
                 jr["decided_by"] = r.choices[v.choice].label;
                 jr["held_from"] = format_day(sum.day);
             }
+            jr["held"] = conditions_json(sum.held);
             nlohmann::ordered_json failed = nlohmann::ordered_json::array();
             for (const auto& f : sum.failed) {
                 nlohmann::ordered_json jf{{"label", f.label}, {"truth", truth_name(f.truth)}, {"on", format_day(f.on)}};
+                jf["conditions"] = conditions_json(f.conditions);
+                failed.push_back(std::move(jf));
+            }
+            jr["failed"] = std::move(failed);
+            results.push_back(std::move(jr));
+        }
+        j["results"] = std::move(results);
+        return j;
+    }
+
+private:
+    nlohmann::ordered_json conditions_json(const std::vector<Condition>& cs) const {
                 nlohmann::ordered_json conds = nlohmann::ordered_json::array();
-                for (const auto& c : f.conditions) {
+                for (const auto& c : cs) {
                     nlohmann::ordered_json jc{{"condition", c.text}, {"line", c.line}, {"truth", truth_name(c.truth)},
                                               {"evidence", c.evidence}};
                     if (c.obs) {
@@ -277,17 +352,10 @@ public:
                     }
                     conds.push_back(std::move(jc));
                 }
-                jf["conditions"] = std::move(conds);
-                failed.push_back(std::move(jf));
-            }
-            jr["failed"] = std::move(failed);
-            results.push_back(std::move(jr));
-        }
-        j["results"] = std::move(results);
-        return j;
+                return conds;
     }
 
-private:
+
     // ---- the tree ----------------------------------------------------------------------
 
     void result(std::size_t i) {
@@ -572,6 +640,10 @@ std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, c
         return Explainer(p, t, ev).summary_json(opt).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
                "\n";
     return Explainer(p, t, ev).run(opt);
+}
+
+std::string explain_summary(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {
+    return Explainer(p, t, ev).summary_of(result);
 }
 
 std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {

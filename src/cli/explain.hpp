@@ -20,7 +20,10 @@ struct ExplainOptions {
 // result (what decided it and, for a category, why each better-ranked one failed, with
 // the data points), then the full tree of every result.
 std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, const ExplainOptions& opt = {});
-// The explanation of one named result only (no header), for `crit compare`.
+// The summary of one named result only (no header): what decided it, why each better-ranked
+// category failed; for `crit compare`.
+std::string explain_summary(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result);
+// The explanation of one named result only (no header).
 std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result);
 
 }  // namespace crit

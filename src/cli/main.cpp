@@ -54,17 +54,20 @@ int main(int argc, char** argv) {
                      "text | json (the summary as data, with each condition's record) | html (the report's patient section as a page)")
         ->check(CLI::IsMember({"text", "json", "html"}));
 
-    std::vector<std::string> packs;
-    bool cmp_explain = false;
+    CompareOptions co;
     auto* cmp = app.add_subcommand("compare", "run two rule packs (e.g. iwCLL 2008 and 2018) and show who is classified differently, and why");
-    cmp->add_option("--rules", packs, "a criteria file; give --rules twice (e.g. iwCLL 2008, then 2018)")
+    cmp->add_option("--rules", co.packs, "a criteria file; give --rules twice (e.g. iwCLL 2008, then 2018)")
         ->required()
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    cmp->add_option("data", data, "patient data files or directories")->required();
-    cmp->add_option("--as-of", as_of, "evaluate as of this date");
-    cmp->add_flag("--explain", cmp_explain, "explain each difference with the clauses and data of both packs");
+    cmp->add_option("data", co.data, "patient data files or directories")->required();
+    cmp->add_option("--as-of", co.as_of, "evaluate as of this date");
+    cmp->add_option("--format", co.format, "text (summary, then differences by transition) | json | csv (every difference, one per row)")
+        ->check(CLI::IsMember({"text", "json", "csv"}));
+    cmp->add_option("--limit", co.limit, "patients listed per transition (0: all; default 20)");
+    cmp->add_flag("--explain", co.explain, "explain each listed difference with the clauses and data of both packs");
+
 
     ReportOptions rpo;
     auto* rep = app.add_subcommand("report", "write one self-contained HTML report: cohort summary, swimmer plot, patients; two --rules compare");
@@ -102,11 +105,11 @@ int main(int argc, char** argv) {
         if (rep->parsed()) return cmd_report(rpo, copt);
         if (test->parsed()) return run_rule_tests(tests, copt.bindings, std::cout);
         if (cmp->parsed()) {
-            if (packs.size() != 2) {
+            if (co.packs.size() != 2) {
                 std::cerr << "crit compare: give exactly two --rules files\n";
                 return 2;
             }
-            return cmd_compare(packs, data, as_of, copt, cmp_explain);
+            return cmd_compare(co, copt);
         }
         if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);
         if (dis->parsed()) {

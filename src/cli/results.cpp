@@ -102,8 +102,7 @@ std::string ResultsWriter::json_line(const Timeline& t, const Evaluation& ev) co
     return patient_json(t, ev).dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
-namespace {
-std::string csv_escape(const std::string& raw) {
+std::string csv_cell(const std::string& raw) {
     // A cell starting like a formula (= + - @, tab, CR) is opened by a spreadsheet as one:
     // a leading ' keeps it text (patient ids come from data nobody here wrote).
     std::string s = !raw.empty() && std::string_view("=+-@\t\r").find(raw.front()) != std::string_view::npos ? "'" + raw : raw;
@@ -112,24 +111,23 @@ std::string csv_escape(const std::string& raw) {
     for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
-}  // namespace
 
 std::string ResultsWriter::csv_header() const {
     std::string s = "patient,as_of";
     for (const auto& r : p_.results) {
         s += ',';
-        s += csv_escape(r.name);
+        s += csv_cell(r.name);
     }
     return s + ",ruleset,ruleset_version,ruleset_sha256\n";
 }
 
 std::string ResultsWriter::csv_row(const Evaluation& ev) const {
-    std::string s = csv_escape(ev.patient_id) + "," + (ev.dated ? format_day(ev.domain.hi) : "");
+    std::string s = csv_cell(ev.patient_id) + "," + (ev.dated ? format_day(ev.domain.hi) : "");
     for (const auto& r : ev.results) {
         s += ',';
-        s += csv_escape(result_text(r));
+        s += csv_cell(result_text(r));
     }
-    return s + fmt::format(",{},{},{}\n", csv_escape(p_.name), csv_escape(p_.version), p_.sha256);
+    return s + fmt::format(",{},{},{}\n", csv_cell(p_.name), csv_cell(p_.version), p_.sha256);
 }
 
 TableWriter::TableWriter(const Program& p) {

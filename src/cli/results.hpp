@@ -39,6 +39,10 @@ private:
 // The days of a truth series in state `v`, as [from, to] runs.
 std::vector<std::pair<Day, Day>> intervals(const TruthSeries& s, const Domain& dom, Truth v);
 
+// One CSV cell: quoted when it must be, and a leading ' on text a spreadsheet would run
+// as a formula (= + - @): patient ids come from data nobody here wrote.
+std::string csv_cell(const std::string& raw);
+
 // The human table: one row per patient, one column per result.
 class TableWriter {
 public:

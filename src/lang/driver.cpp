@@ -71,6 +71,7 @@ Compilation compile_source(SourcePtr src, Diagnostics& diags, const CompileOptio
         return c;
     }
     c.bindings = std::make_shared<const Bindings>(std::move(*bindings));
+    c.bindings_path = bpath;
     CheckedModule checked;
     check(*c.module, *c.bindings, checked, diags);
     if (opt.dump_after == "check") c.dump = dump_module(*c.module);

@@ -23,6 +23,7 @@ struct Compilation {
     SourcePtr source;
     std::shared_ptr<Module> module;
     std::shared_ptr<const Bindings> bindings;
+    std::string bindings_path;               // the file `bindings` was read from
     std::shared_ptr<const Program> program;  // null when any stage failed
     std::string dump;
 };
