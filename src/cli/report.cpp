@@ -313,10 +313,11 @@ void Report::add(const Timeline& t, const std::vector<const Evaluation*>& evs) {
         if (rb == evs[1]->results.end()) continue;
         std::string va = result_text(ra, "-"), vb = result_text(*rb, "-");
         if (date_result(pa, pa.results[i])) {
-            // A date matrix would have a row per day: dated or not, and whether B's day is A's.
-            bool same = va == vb;
-            va = va == "-" ? "-" : "dated";
-            vb = vb == "-" ? "-" : same ? "dated" : "dated (another day)";
+            // A date matrix would have a row per day: A dated or not, and B's day against A's,
+            // in `crit compare`'s words (same day / earlier in B / later in B).
+            if (va != "-" && vb != "-") vb = va == vb ? "same day" : vb < va ? "earlier in B" : "later in B";
+            else if (vb != "-") vb = "dated";
+            if (va != "-") va = "dated";
         }
         matrix_[ra.name][{va, vb}].push_back(index);
     }
@@ -401,6 +402,11 @@ std::string Report::summary_html() const {
     return h + "</section>\n";
 }
 
+namespace {
+// A matrix cell on the diagonal: the same value, or a date both packs put on the same day.
+bool agree(const std::string& a, const std::string& b) { return a == b || (a == "dated" && b == "same day"); }
+}  // namespace
+
 std::string Report::comparison_html() const {
     if (packs_.size() != 2) return "";
     const std::string& a = packs_[0].label;
@@ -410,7 +416,7 @@ std::string Report::comparison_html() const {
         std::vector<bool> diff(ids_.size(), false);
         for (const auto& [result, cells] : matrix_)
             for (const auto& [pair, list] : cells)
-                if (pair.first != pair.second)
+                if (!agree(pair.first, pair.second))
                     for (auto i : list) diff[i] = true;
         differing = static_cast<std::size_t>(std::count(diff.begin(), diff.end(), true));
     }
@@ -431,7 +437,7 @@ std::string Report::comparison_html() const {
         auto rank = [&](std::vector<std::string>& v, const Program& p) {
             auto info = std::find_if(p.results.begin(), p.results.end(), [&](const ResultInfo& r) { return r.name == result; });
             std::vector<std::string> order = info != p.results.end() ? value_order(p, *info) : std::vector<std::string>{};
-            order.insert(order.end() - 1, "dated (another day)");
+            order.insert(order.end() - 1, {"same day", "earlier in B", "later in B"});
             auto pos = [&](const std::string& s) {
                 auto it = std::find(order.begin(), order.end(), s == "-" ? "(none)" : s);
                 return it - order.begin();
@@ -456,7 +462,7 @@ std::string Report::comparison_html() const {
                 std::string id = fmt::format("cell-{}", cell_id++);
                 total += it->second.size();
                 h += fmt::format("<td class=\"{}\" data-a=\"{}\" data-b=\"{}\" data-n=\"{}\"><a href=\"#{}\">{}</a></td>",
-                                 r == c ? "same" : "diff", html_escape(r), html_escape(c), it->second.size(), id, it->second.size());
+                                 agree(r, c) ? "same" : "diff", html_escape(r), html_escape(c), it->second.size(), id, it->second.size());
                 lists += fmt::format("<div class=\"cell-list\" id=\"{}\"><h4>{}: {} = {}, {} = {} ({} patients)</h4><p>", id,
                                      html_escape(result), html_escape(a), html_escape(r), html_escape(b), html_escape(c),
                                      it->second.size());

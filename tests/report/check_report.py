@@ -135,7 +135,8 @@ for result, cells in page.matrix.items():
     for pid in run_a:
         a, b = run_a[pid]["results"][result], run_b[pid]["results"].get(result)
         if kinds[result] == "date":
-            key = ("-" if a is None else "dated", "-" if b is None else "dated" if a == b else "dated (another day)")
+            rel = "-" if b is None else "dated" if a is None else "same day" if a == b else "earlier in B" if b < a else "later in B"
+            key = ("-" if a is None else "dated", rel)
         else:
             key = (value_key("x", a).replace("(none)", "-"), value_key("x", b).replace("(none)", "-"))
         want[key] = want.get(key, 0) + 1
@@ -145,9 +146,16 @@ p = __import__("subprocess").run([CRIT, "compare", "--rules", "rules/cll/iwcll-2
                                   "examples/cll", "--format", "json"], capture_output=True, text=True)
 theirs = {}
 if p.returncode == 0:
-    for r in __import__("json").loads(p.stdout)["results"]:
+    cj = __import__("json").loads(p.stdout)
+    m = re.search(r"(\d+) of (\d+) patients classified differently", text)
+    assert m and (int(m.group(1)), int(m.group(2))) == (cj["differing"], cj["patients"]), (m and m.group(0), cj["differing"])
+    for r in cj["results"]:
         if r.get("kind") == "value" and "matrix" in r:
             theirs[r["name"]] = {(c["a"], c["b"]): c["n"] for c in r["matrix"]}
+        elif r.get("kind") == "date":  # compare's relations are the report's cells
+            rel = {"same": ("dated", "same day"), "earlier in B": ("dated", "earlier in B"), "later in B": ("dated", "later in B"),
+                   "only in A": ("dated", "-"), "only in B": ("-", "dated"), "neither": ("-", "-")}
+            theirs[r["name"]] = {rel[c["change"]]: c["n"] for c in r["matrix"]}
 else:  # a crit compare without --format: its text matrices
     out = crit(CRIT, "compare", "--rules", "rules/cll/iwcll-2008.crit", "--rules", "rules/cll/iwcll-2018.crit", "examples/cll")
     current = None

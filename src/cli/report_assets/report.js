@@ -448,6 +448,13 @@
     var head = r.name + ' = ' + valueText(r.value);
     if (r.decided_by) head += ': `' + r.decided_by + '` held from ' + r.held_from;
     d.appendChild(h('div', { cls: 'head' }, head + '  ', h('span', { cls: 'evidence', text: '[' + r.rule.file + ':' + r.rule.line + ']' })));
+    if (r.held && r.held.length) {
+      var because = h('div', { cls: 'held' }, h('div', { text: 'because:' }));
+      var hl = h('ul', {});
+      r.held.forEach(function (c) { hl.appendChild(condition(c, k, other)); });
+      because.appendChild(hl);
+      d.appendChild(because);
+    }
     r.failed.forEach(function (f) {
       var what = f.label === 'false' || f.label === 'unknown' ? f.label + ':' : f.label + ' ' + (f.truth === 'unknown' ? 'unknown' : 'not met') + ' on ' + f.on + ':';
       var block = h('div', { cls: 'failed' }, h('div', { text: what }));
