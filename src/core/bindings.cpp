@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -365,6 +366,25 @@ private:
         return n.Scalar();
     }
 
+    // `[lo, hi]` in the concept's unit, returned in canonical units; lo <= hi, both finite.
+    std::optional<ValueRange> range(const YAML::Node& n, const char* field, const Unit& unit) {
+        auto bad = [&] {
+            error(n, fmt::format("`{}` is a range `[low, high]` in the concept's unit ({}), e.g. `[0, 100]`", field,
+                                 unit.ucum.empty() ? "a plain number" : unit.ucum));
+            return std::nullopt;
+        };
+        if (!n.IsSequence() || n.size() != 2 || !n[0].IsScalar() || !n[1].IsScalar()) return bad();
+        double v[2];
+        for (int i = 0; i < 2; ++i) {
+            const std::string& t = n[i].Scalar();
+            char* end = nullptr;
+            v[i] = std::strtod(t.c_str(), &end);
+            if (t.empty() || *end != '\0' || !std::isfinite(v[i])) return bad();
+        }
+        if (v[0] > v[1]) return bad();
+        return ValueRange{to_canonical(v[0], unit), to_canonical(v[1], unit)};
+    }
+
     // A `true` / `false` field; anything else is reported (and read as false).
     bool flag(const YAML::Node& n, const char* field) {
         auto s = scalar(n, fmt::format("`{}`", field).c_str());
@@ -508,7 +528,7 @@ private:
                 return;
             }
             check_fields(v, {"display", "kind", "unit", "units", "values", "codes", "site", "valid_for", "persistent",
-                          "recorded", "measure_of"},
+                          "recorded", "measure_of", "plausible", "physiological"},
                          what.c_str());
             Concept c;
             c.name = name;
@@ -591,6 +611,20 @@ private:
                     error(v["recorded"], fmt::format("{} is coded: absence cannot stand for one of its values, so it "
                                                      "cannot be `recorded: when-present`", what));
             }
+            for (const char* field : {"plausible", "physiological"}) {
+                if (!v[field]) continue;
+                if (c.kind != ValueKind::Quantity) {
+                    error(v[field], fmt::format("{} is {}: only quantities take `{}`", what, kind, field));
+                    continue;
+                }
+                auto r = range(v[field], field, c.unit);
+                if (!r) continue;
+                (std::string_view(field) == "plausible" ? c.plausible : c.physiological) = r;
+            }
+            if (c.plausible && c.physiological &&
+                (c.plausible->lo < c.physiological->lo || c.plausible->hi > c.physiological->hi))
+                error(v["plausible"], fmt::format("{}: `plausible` must lie inside `physiological` (a threshold no "
+                                                  "patient's value can reach is no threshold)", what));
             if (b_.concepts.size() >= 0xFFFF) {
                 error(key, "too many concepts");
                 return;

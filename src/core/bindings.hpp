@@ -32,6 +32,12 @@ struct Code {
     std::string code;    // e.g. "731-0"
 };
 
+// A closed range of values in a concept's canonical unit.
+struct ValueRange {
+    double lo = 0, hi = 0;
+    bool contains(double v) const { return v >= lo && v <= hi; }
+};
+
 struct Concept {
     std::string name;                       // as used in rules: "lymphocytes"
     std::string display;                    // "Absolute lymphocyte count"
@@ -52,6 +58,13 @@ struct Concept {
     // so does a value of that concept in data that names concepts (YAML, CSV).
     std::optional<ConceptId> measure_of;
     std::vector<ConceptId> measures;        // the concepts that are `measure_of` this one (set by index())
+    // `plausible: [lo, hi]` (quantity, in `unit`, stored canonical): where a threshold a rule
+    // compares the concept with can sensibly lie. The checker refuses one outside it and names
+    // the unit that would put the number inside (`11 g/L` for haemoglobin: meant g/dL).
+    std::optional<ValueRange> plausible;
+    // `physiological: [lo, hi]` (quantity, wider): a value in data outside it is no measurement
+    // of a living patient (a unit slip, a typo) and is rejected (implausible-value).
+    std::optional<ValueRange> physiological;
 };
 
 struct Drug {

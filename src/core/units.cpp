@@ -1,5 +1,7 @@
 #include "core/units.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace crit {
@@ -79,6 +81,15 @@ std::optional<Unit> find_unit(std::string_view s) {
     for (const auto& r : kUnits)
         if (compact == r.spelling) return Unit{r.ucum, r.dim, r.factor};
     return std::nullopt;
+}
+
+std::vector<Unit> units_of(Dimension d) {
+    std::vector<Unit> v;
+    if (d != Dimension::None) v.push_back(*find_unit(canonical_unit(d)));
+    for (const auto& r : kUnits)
+        if (r.dim == d && std::none_of(v.begin(), v.end(), [&](const Unit& u) { return u.ucum == r.ucum; }))
+            v.push_back(Unit{r.ucum, r.dim, r.factor});
+    return v;
 }
 
 std::vector<std::string> unit_spellings() {

@@ -32,6 +32,8 @@ struct Unit {
 // Looks up a unit as written in a rule or in data ("x10^9/L", "10*9/L", "/uL",
 // "/µL", "g/dL", "%", "cm2", ...). nullopt when unknown.
 std::optional<Unit> find_unit(std::string_view spelling);
+// The units of a dimension, one spelling each (UCUM), canonical first.
+std::vector<Unit> units_of(Dimension d);
 // All accepted spellings (for "did you mean" and docs).
 std::vector<std::string> unit_spellings();
 

@@ -113,6 +113,15 @@ std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::strin
         return Fail{RejectReason::BadValue, fmt::format("{} cannot be negative ({} {})", c.name, v, unit_text)};
     if (!std::isfinite(out))
         return Fail{RejectReason::BadValue, fmt::format("{} {} is out of range for {}", v, unit_text, c.name)};
+    // A value no living patient has is a unit slip or a typo upstream: rejected, never
+    // evaluated (a haemoglobin of 1,120 g/L would read as normal to every `>=` threshold).
+    if (c.physiological && !c.physiological->contains(to_canonical(out, c.unit))) {
+        bool below = to_canonical(out, c.unit) < c.physiological->lo;
+        return Fail{RejectReason::Implausible,
+                    fmt::format("{} {} is {} any physiological {} ({} to {} {})", v, unit_text.empty() ? c.unit.ucum : unit_text,
+                                below ? "below" : "above", c.name, from_canonical(c.physiological->lo, c.unit),
+                                from_canonical(c.physiological->hi, c.unit), c.unit.ucum)};
+    }
     return std::nullopt;
 }
 

@@ -358,8 +358,50 @@ private:
             return Type::Truth;
         }
         pick_measure(e, operand);
-        units_match(subj, operand, "compared with");
+        if (units_match(subj, operand, "compared with")) plausible(subj, operand);
         return Type::Truth;
+    }
+
+    // The units of the concept's dimension in which `number` would be a plausible value of
+    // it: its canonical unit, then the units its data arrive in, then every other.
+    std::vector<std::string> plausible_units(const Concept& k, double number, const std::string& besides) const {
+        std::vector<std::string> out;
+        auto consider = [&](const Unit& u) {
+            if (u.ucum == besides || std::find(out.begin(), out.end(), u.ucum) != out.end()) return;
+            if (!k.plausible || k.plausible->contains(to_canonical(number, u))) out.push_back(u.ucum);
+        };
+        consider(k.unit);
+        for (const auto& spelling : k.units)
+            if (auto u = find_unit(spelling); u && u->dim == k.unit.dim) consider(*u);
+        for (const Unit& u : units_of(k.unit.dim)) consider(u);
+        return out;
+    }
+
+    // A threshold outside the concept's plausible range is a unit slip far more often than a
+    // rule: `hemoglobin >= 11 g/L` means g/dL, `platelets >= 100 /uL` means 10*9/L.
+    void plausible(const Expr& subj, const Expr& lit) {
+        if (subj.r.subject_concept < 0) return;
+        const Concept& k = b_.concepts[subj.r.subject_concept];
+        if (!k.plausible || k.plausible->contains(lit.r.canonical)) return;
+        auto unit = find_unit(k.unit.ucum);
+        double lo = unit ? from_canonical(k.plausible->lo, *unit) : k.plausible->lo;
+        double hi = unit ? from_canonical(k.plausible->hi, *unit) : k.plausible->hi;
+        auto& diag = d_.error(DiagCode::Implausible, lit.span,
+                              fmt::format("`{}` is {} any plausible {} ({} to {} {})", expr_source(lit),
+                                          lit.r.canonical < k.plausible->lo ? "below" : "above", k.name, lo, hi, k.unit.ucum));
+        std::string written = find_unit(lit.text) ? find_unit(lit.text)->ucum : lit.text;
+        auto units = plausible_units(k, lit.number, written);
+        if (!units.empty()) diag.suggestion = fmt::format("{} {}", lit_number(lit), units.front());
+        diag.notes.push_back(fmt::format("the bindings declare `plausible: [{}, {}]` for `{}` ({}); a threshold outside it "
+                                         "is almost always a unit slip",
+                                         lo, hi, k.name, k.display));
+    }
+
+    // The number as written in the rule (`11`, `0.5`, `1e-4`).
+    static std::string lit_number(const Expr& lit) {
+        std::string src = expr_source(lit);
+        auto sp = src.find_first_of(" \t");
+        return sp == std::string::npos ? fmt::format("{}", lit.number) : src.substr(0, sp);
     }
 
     // A concept with other measures (`measure_of` in the bindings): the unit compared with
@@ -389,15 +431,23 @@ private:
         return s;
     }
 
-    void units_match(const Expr& subj, const Expr& lit, const char* verb) {
+    // Whether the literal's unit fits the subject; says what is wrong when not.
+    bool units_match(const Expr& subj, const Expr& lit, const char* verb) {
         Dimension want = subj.r.dim;
-        if (lit.r.dim == want) return;
+        if (lit.r.dim == want) return true;
         if (lit.r.dim == Dimension::None) {
             auto& diag = d_.error(DiagCode::MissingUnit, lit.span,
                                   fmt::format("`{}` has no unit, but `{}` is {}", expr_source(lit), expr_source(subj),
                                               dimensions_of(subj)));
-            diag.notes.push_back(fmt::format("write the unit, e.g. `{} {}`", expr_source(lit), canonical_unit(want)));
-            return;
+            // The unit that makes the number a plausible value of the concept (1000 for
+            // neutrophils is 1000 /uL, not 1000 10*9/L); a change amount takes the canonical one.
+            std::string unit = canonical_unit(want);
+            if (std::string_view(verb) == "compared with" && subj.r.subject_concept >= 0) {
+                auto units = plausible_units(b_.concepts[subj.r.subject_concept], lit.number, "");
+                if (!units.empty()) unit = units.front();
+            }
+            diag.notes.push_back(fmt::format("write the unit, e.g. `{} {}`", expr_source(lit), unit));
+            return false;
         }
         auto& diag = d_.error(DiagCode::UnitMismatch, lit.span,
                               fmt::format("`{}` is {}, but it is {} `{}`, which is {}", expr_source(lit),
@@ -414,7 +464,7 @@ private:
             // A measure named directly, with a unit its concept takes: name the concept.
             if (k.measure_of && b_.measure_with(*k.measure_of, lit.r.dim)) {
                 diag.suggestion = b_.concepts[*k.measure_of].name;
-                return;
+                return false;
             }
             // Point to a concept of the literal's dimension with a similar name, if any.
             std::vector<std::string> same_dim;
@@ -426,6 +476,7 @@ private:
                     break;
                 }
         }
+        return false;
     }
 
     Type change(Expr& e, Ctx& ctx) {
