@@ -55,4 +55,7 @@ struct ReportOptions {
 };
 int cmd_report(const ReportOptions& o, const CompileOptions& copt);
 
+// `crit lsp`: a Language Server on standard input and output (docs/editors.md).
+int cmd_lsp(const CompileOptions& copt);
+
 }  // namespace crit

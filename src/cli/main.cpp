@@ -1,4 +1,4 @@
-// crit: check | run | explain | compare | test | fmt | disasm. This file reads the
+// crit: check | run | explain | compare | report | test | fmt | disasm | lsp. This file reads the
 // command line; the commands are in cmd_*.cpp (commands.hpp).
 #include <algorithm>
 #include <iostream>
@@ -97,12 +97,15 @@ int main(int argc, char** argv) {
     dis->add_option("file", disasm_file, "criteria file");
     dis->add_flag("--opcodes", opcodes, "print the opcode reference instead");
 
+    auto* lsp = app.add_subcommand("lsp", "run the language server for editors (LSP over standard input and output)");
+
     CLI11_PARSE(app, argc, argv);
     try {
         if (check->parsed()) return cmd_check(files, copt, dump);
         if (run->parsed()) return cmd_run(ro, copt);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, copt, explain_opt);
         if (rep->parsed()) return cmd_report(rpo, copt);
+        if (lsp->parsed()) return cmd_lsp(copt);
         if (test->parsed()) return run_rule_tests(tests, copt.bindings, std::cout);
         if (cmp->parsed()) {
             if (co.packs.size() != 2) {
