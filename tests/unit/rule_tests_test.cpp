@@ -93,3 +93,108 @@ TEST_CASE("a test file of the wrong shape is a diagnostic, never an internal err
     CHECK(out.find("error[test-case]: a case is a map") != std::string::npos);
     CHECK(out.find("error[test-case]: `timeline` is a list of records") != std::string::npos);
 }
+
+TEST_CASE("a misspelt key is an error with a did-you-mean, not a case that checks nothing", "[rule_tests]") {
+    int rc = 0;
+    std::string out = run(kRules + R"(cases:
+  - name: expected instead of expect
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    expected: {best_response: CR}
+    criteria: {CR: not met}
+)",
+                          rc);
+    CHECK(rc == 1);
+    CHECK(out.find("t.test.yaml:6:5: error[test-case]: `expected` is not a key of a case") != std::string::npos);
+    CHECK(out.find("help: did you mean `expect`?") != std::string::npos);
+    out = run(kRules + "case:\ncases: []\n", rc);
+    CHECK(rc == 1);
+    CHECK(out.find("t.test.yaml:2:1: error[test-case]: `case` is not a key of a test file") != std::string::npos);
+    CHECK(out.find("did you mean `cases`?") != std::string::npos);
+}
+
+TEST_CASE("unknown names, labels outside a result's vocabulary and bad states are located errors", "[rule_tests]") {
+    int rc = 0;
+    std::string out = run(kRules + R"(cases:
+  - name: bad label
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    expect: {best_response: CRR}
+  - name: bad criterion and state
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    criteria: {CRi: mett, PRR: met}
+  - name: bad truth
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    expect: {lymphocytosis: yes please}
+)",
+                          rc);
+    CHECK(rc == 1);
+    CHECK(out.find("t.test.yaml:6:29: error[test-case]: `CRR` is not a value of result `best_response`: it is one of `null`,") != std::string::npos);
+    CHECK(out.find("| " + std::string(28, ' ') + "^^^\n") != std::string::npos);
+    CHECK(out.find("did you mean `CR`?") != std::string::npos);
+    CHECK(out.find("t.test.yaml:10:21: error[test-case]: `mett` is not a criterion state") != std::string::npos);
+    CHECK(out.find("did you mean `met`?") != std::string::npos);
+    CHECK(out.find("t.test.yaml:10:27: error[test-case]: the rules have no criterion `PRR`") != std::string::npos);
+    CHECK(out.find("did you mean `PR`?") != std::string::npos);
+    CHECK(out.find("`yes please` is not a value of result `lymphocytosis`") != std::string::npos);
+    CHECK(out.find("0 passed, 3 failed") != std::string::npos);
+}
+
+TEST_CASE("--case runs one case; a wrong name has a did-you-mean", "[rule_tests]") {
+    int rc = 0;
+    std::string cases = kRules + R"(cases:
+  - name: first
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    expect: {best_response: CR}
+  - name: second
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    criteria: {CR: not met}
+)";
+    fs::path dir = fs::temp_directory_path() / ("crit-rule-tests-case-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "c.test.yaml") << cases;
+    std::ostringstream out;
+    RuleTestOptions opt{CRIT_SOURCE_DIR "/bindings/default.yaml"};
+    opt.only_case = "second";
+    rc = run_rule_tests({(dir / "c.test.yaml").string()}, opt, out);
+    CHECK(rc == 0);
+    CHECK(out.str() == "ok    second\n1 passed, 0 failed\n");
+    opt.only_case = "secnd";
+    std::ostringstream out2;
+    CHECK(run_rule_tests({(dir / "c.test.yaml").string()}, opt, out2) == 2);
+    CHECK(out2.str() == "crit test: no case named `secnd` (did you mean `second`?)\n");
+}
+
+TEST_CASE("--format junit and json carry each case with its failures", "[rule_tests]") {
+    fs::path dir = fs::temp_directory_path() / ("crit-rule-tests-fmt-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "f.test.yaml") << kRules + R"(cases:
+  - name: "fails <here> & there"
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    expect: {best_response: CR}
+  - name: passes
+    timeline:
+      - {date: 2024-01-01, platelets: 100 x10^9/L}
+    criteria: {CR: not met}
+)";
+    RuleTestOptions opt{CRIT_SOURCE_DIR "/bindings/default.yaml"};
+    opt.format = "junit";
+    std::ostringstream x;
+    CHECK(run_rule_tests({(dir / "f.test.yaml").string()}, opt, x) == 1);
+    CHECK(x.str().find("<testsuites name=\"crit test\" tests=\"2\" failures=\"1\">") != std::string::npos);
+    CHECK(x.str().find("<testcase name=\"fails &lt;here&gt; &amp; there\"") != std::string::npos);
+    CHECK(x.str().find("line=\"3\">\n      <failure message=\"") != std::string::npos);
+    CHECK(x.str().find("best_response: expected CR, got") != std::string::npos);
+    CHECK(x.str().find("<testcase name=\"passes\"") != std::string::npos);
+    opt.format = "json";
+    std::ostringstream j;
+    CHECK(run_rule_tests({(dir / "f.test.yaml").string()}, opt, j) == 1);
+    CHECK(j.str().find("\"name\": \"passes\",\n      \"file\": ") != std::string::npos);
+    CHECK(j.str().find("\"line\": 7,\n      \"passed\": true,\n      \"failures\": []") != std::string::npos);
+    CHECK(j.str().find("\"passed\": 1,\n  \"failed\": 1") != std::string::npos);
+}
