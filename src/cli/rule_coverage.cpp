@@ -123,7 +123,7 @@ Coverage::Coverage(const Program& p) : p_(p) {
         for (const Expr* e : found) {
             if (index_of_node_[e->id] >= 0) continue;
             index_of_node_[e->id] = static_cast<int>(thresholds_.size());
-            thresholds_.push_back(Threshold{e->id, owner, static_cast<int>(e->span.line()), expr_source(*e), {}, {}});
+            thresholds_.push_back(Threshold{e->id, owner, static_cast<int>(e->span.line()), expr_source(*e), {}, {}, false, false});
         }
     };
     for (const auto& c : p.module->criteria) add_all(*c.body, c.name);
@@ -134,8 +134,12 @@ void Coverage::add(const Evaluation& ev, const std::string& case_name) {
     if (!ev.dated || ev.trace.empty()) return;
     Walker w(p_, ev, thresholds_, index_of_node_, case_name);
     for (const auto& c : p_.module->criteria) w.walk(*c.body, ev.domain.hi, 0);
-    for (const auto& r : p_.module->results)
+    // Results read criteria on other days too (`positive if MRD_positive at mrd_last`).
+    for (const auto& r : p_.module->results) {
         if (r.value) w.walk(*r.value, ev.domain.hi, 0);
+        for (const auto& c : r.choices)
+            if (c.cond) w.walk(*c.cond, ev.domain.hi, 0);
+    }
 }
 
 int Coverage::print(std::string& out, const std::string& title) const {

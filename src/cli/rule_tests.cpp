@@ -94,7 +94,7 @@ public:
     int run(std::set<std::string>& names, int& selected) {
         Diagnostics d;
         auto fail_file = [&] {
-            results_.push_back(CaseResult{"(test file)", file_, 1, false, {}, render(d)});
+            results_.push_back(CaseResult{"(test file)", file_, 1, false, {}, render(d), ""});
             return 0;
         };
         src_ = read_source(file_, d);
@@ -195,7 +195,7 @@ private:
             errs.error(DiagCode::TestCase, span_of(*src_, e.mark), e.msg);
         }
         bool passed = fails.empty() && !errs.has_errors();
-        results_.push_back(CaseResult{name, file_, tc.Mark().line + 1, passed, fails, errs.items().empty() ? "" : render(errs)});
+        results_.push_back(CaseResult{name, file_, tc.Mark().line + 1, passed, fails, errs.items().empty() ? "" : render(errs), ""});
         if (!explanation_.empty()) {
             results_.back().explanation = std::move(explanation_);
             explanation_.clear();

@@ -33,7 +33,9 @@ struct RuleTestOptions {
 
 int run_rule_tests(const std::vector<std::string>& files, const RuleTestOptions& opt, std::ostream& out);
 inline int run_rule_tests(const std::vector<std::string>& files, const std::string& bindings, std::ostream& out) {
-    return run_rule_tests(files, RuleTestOptions{bindings}, out);
+    RuleTestOptions opt;
+    opt.bindings = bindings;
+    return run_rule_tests(files, opt, out);
 }
 
 }  // namespace crit

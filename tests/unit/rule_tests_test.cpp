@@ -158,7 +158,8 @@ TEST_CASE("--case runs one case; a wrong name has a did-you-mean", "[rule_tests]
     fs::create_directories(dir);
     std::ofstream(dir / "c.test.yaml") << cases;
     std::ostringstream out;
-    RuleTestOptions opt{CRIT_SOURCE_DIR "/bindings/default.yaml"};
+    RuleTestOptions opt;
+    opt.bindings = CRIT_SOURCE_DIR "/bindings/default.yaml";
     opt.only_case = "second";
     rc = run_rule_tests({(dir / "c.test.yaml").string()}, opt, out);
     CHECK(rc == 0);
@@ -182,7 +183,8 @@ TEST_CASE("--format junit and json carry each case with its failures", "[rule_te
       - {date: 2024-01-01, platelets: 100 x10^9/L}
     criteria: {CR: not met}
 )";
-    RuleTestOptions opt{CRIT_SOURCE_DIR "/bindings/default.yaml"};
+    RuleTestOptions opt;
+    opt.bindings = CRIT_SOURCE_DIR "/bindings/default.yaml";
     opt.format = "junit";
     std::ostringstream x;
     CHECK(run_rule_tests({(dir / "f.test.yaml").string()}, opt, x) == 1);
