@@ -43,7 +43,7 @@ Span span_of(const SourceFile& f, const YAML::Node& n) {
     return span_of(f, n.Mark(), n.IsScalar() ? n.Scalar().size() : 1);
 }
 
-std::string scalar(const YAML::Node& n) { return n.IsScalar() ? n.Scalar() : ""; }
+std::string scalar(const YAML::Node& n) { return n && n.IsScalar() ? n.Scalar() : ""; }
 
 void error_with_hint(Diagnostics& d, Span at, std::string msg, const std::string& name, const std::vector<std::string>& known) {
     auto& e = d.error(DiagCode::TestCase, at, std::move(msg));

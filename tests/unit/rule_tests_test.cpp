@@ -142,7 +142,7 @@ TEST_CASE("unknown names, labels outside a result's vocabulary and bad states ar
     CHECK(out.find("0 passed, 3 failed") != std::string::npos);
 }
 
-TEST_CASE("--case runs one case; a wrong name has a did-you-mean", "[rule_tests]") {
+TEST_CASE("crit test --case runs one case, and a wrong name has a did-you-mean", "[rule_tests]") {
     int rc = 0;
     std::string cases = kRules + R"(cases:
   - name: first
@@ -170,7 +170,7 @@ TEST_CASE("--case runs one case; a wrong name has a did-you-mean", "[rule_tests]
     CHECK(out2.str() == "crit test: no case named `secnd` (did you mean `second`?)\n");
 }
 
-TEST_CASE("--format junit and json carry each case with its failures", "[rule_tests]") {
+TEST_CASE("crit test --format junit and json carry each case with its failures", "[rule_tests]") {
     fs::path dir = fs::temp_directory_path() / ("crit-rule-tests-fmt-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "f.test.yaml") << kRules + R"(cases:
@@ -199,4 +199,42 @@ TEST_CASE("--format junit and json carry each case with its failures", "[rule_te
     CHECK(j.str().find("\"name\": \"passes\",\n      \"file\": ") != std::string::npos);
     CHECK(j.str().find("\"line\": 7,\n      \"passed\": true,\n      \"failures\": []") != std::string::npos);
     CHECK(j.str().find("\"passed\": 1,\n  \"failed\": 1") != std::string::npos);
+}
+
+TEST_CASE("crit test --coverage counts each threshold sides, and uncovered: excuses one side with a reason", "[rule_tests]") {
+    fs::path dir = fs::temp_directory_path() / ("crit-rule-tests-cov-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::string one = "rules: " CRIT_SOURCE_DIR R"(/rules/examples/seed-cll.crit
+cases:
+  - name: marrow 29% after therapy
+    timeline:
+      - {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+      - {date: 2024-09-05, marrow_lymphocytes: 29 %}
+    at: 2024-11-05
+    criteria: {CR: met}
+)";
+    std::ofstream(dir / "c.test.yaml") << one + R"(uncovered:
+  - {criterion: CR, clause: "lymphocytes < 30%", side: not met, reason: "a test of the excuse"}
+)";
+    RuleTestOptions opt;
+    opt.bindings = CRIT_SOURCE_DIR "/bindings/default.yaml";
+    opt.coverage = true;
+    opt.require_both_sides = true;
+    std::ostringstream out;
+    CHECK(run_rule_tests({(dir / "c.test.yaml").string()}, opt, out) == 1);
+    CHECK(out.str().find("CR           19  lymphocytes < 30%") != std::string::npos);
+    CHECK(out.str().find("1 case                uncovered (excused)") != std::string::npos);
+    CHECK(out.str().find("0 of 11 thresholds exercised on both sides, 1 excused (uncovered:), 10 lacking a side") != std::string::npos);
+    CHECK(out.str().find("crit test: 10 thresholds not exercised on both sides (--require-both-sides)") != std::string::npos);
+
+    std::ofstream(dir / "c.test.yaml") << one + R"(uncovered:
+  - {criterion: CR, clause: "lymphocytes < 31%", side: not met, reason: "x"}
+  - {criterion: CR, clause: "lymphocytes < 30%", side: both}
+)";
+    std::ostringstream bad;
+    CHECK(run_rule_tests({(dir / "c.test.yaml").string()}, opt, bad) == 1);
+    CHECK(bad.str().find("c.test.yaml:10:29: error[test-case]: criterion `CR` has no threshold `lymphocytes < 31%`") != std::string::npos);
+    CHECK(bad.str().find("did you mean `lymphocytes < 30%`?") != std::string::npos);
+    CHECK(bad.str().find("error[test-case]: an `uncovered` entry says why: add `reason:`") != std::string::npos);
+    CHECK(bad.str().find("error[test-case]: `side` is `met` or `not met`, not `both`") != std::string::npos);
 }
