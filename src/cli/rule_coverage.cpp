@@ -128,12 +128,16 @@ Coverage::Coverage(const Program& p) : p_(p) {
     };
     for (const auto& c : p.module->criteria) add_all(*c.body, c.name);
     for (const auto& d : p.module->definitions) add_all(*d.value, "definition " + d.name);
+    for (const auto& n : p.module->normals) add_all(*n.expr, "normal " + n.concept_name);
 }
 
 void Coverage::add(const Evaluation& ev, const std::string& case_name) {
     if (!ev.dated || ev.trace.empty()) return;
     Walker w(p_, ev, thresholds_, index_of_node_, case_name);
     for (const auto& c : p_.module->criteria) w.walk(*c.body, ev.domain.hi, 0);
+    // A normal range is read on the baseline day (`among abnormal at baseline`).
+    if (ev.baseline_day)
+        for (const auto& n : p_.module->normals) w.walk(*n.expr, *ev.baseline_day, 0);
     // Results read criteria on other days too (`positive if MRD_positive at mrd_last`).
     for (const auto& r : p_.module->results) {
         if (r.value) w.walk(*r.value, ev.domain.hi, 0);
