@@ -107,6 +107,18 @@ TEST_CASE("a misspelt key is an error with a did-you-mean, not a case that check
     CHECK(rc == 1);
     CHECK(out.find("t.test.yaml:6:5: error[test-case]: `expected` is not a key of a case") != std::string::npos);
     CHECK(out.find("help: did you mean `expect`?") != std::string::npos);
+    out = run(kRules + R"(cases:
+  - name: a patient field misspelt
+    patient:
+      birth_dat: 1950-01-01
+      timeline:
+        - {date: 2024-01-01, platelets: 100 x10^9/L}
+    criteria: {CR: not met}
+)",
+              rc);
+    CHECK(rc == 1);
+    CHECK(out.find("t.test.yaml:5:7: error[test-case]: `birth_dat` is not a key of a patient") != std::string::npos);
+    CHECK(out.find("did you mean `birth_date`?") != std::string::npos);
     out = run(kRules + "case:\ncases: []\n", rc);
     CHECK(rc == 1);
     CHECK(out.find("t.test.yaml:2:1: error[test-case]: `case` is not a key of a test file") != std::string::npos);
