@@ -110,7 +110,9 @@ private:
 
 std::string cases_text(const std::vector<std::string>& cases, bool excused) {
     if (cases.empty()) return excused ? "uncovered (excused)" : "NONE";
-    return cases.size() == 1 ? "1 case" : fmt::format("{} cases", cases.size());
+    std::string n = cases.size() == 1 ? "1 case" : fmt::format("{} cases", cases.size());
+    // An excuse a case has since disproved must go, or it would hide a later loss.
+    return excused ? n + ", STALE uncovered:" : n;
 }
 
 }  // namespace
@@ -155,17 +157,20 @@ int Coverage::print(std::string& out, const std::string& title) const {
     wl = std::min<std::size_t>(wl, 60);
     out += fmt::format("coverage of {}\n", title);
     out += fmt::format("{:<{}}  {:>4}  {:<{}}  {:<20}  {}\n", "criterion", wc, "line", "clause", wl, "met side", "not-met side");
-    int both = 0, lacking = 0;
+    int both = 0, excused = 0, lacking = 0, stale = 0;
     for (const auto& t : thresholds_) {
-        bool ok_met = !t.met.empty() || t.excuse_met, ok_not = !t.not_met.empty() || t.excuse_not_met;
-        if (!t.met.empty() && !t.not_met.empty()) ++both;
-        if (!ok_met || !ok_not) ++lacking;
+        bool disproved = (t.excuse_met && !t.met.empty()) || (t.excuse_not_met && !t.not_met.empty());
+        bool met = !t.met.empty() || t.excuse_met, not_met = !t.not_met.empty() || t.excuse_not_met;
+        stale += disproved;
+        if (disproved || !met || !not_met) ++lacking;
+        else if (t.excuse_met || t.excuse_not_met) ++excused;
+        else ++both;
         out += fmt::format("{:<{}}  {:>4}  {:<{}}  {:<20}  {}\n", t.criterion, wc, t.line, t.clause, wl,
                            cases_text(t.met, t.excuse_met), cases_text(t.not_met, t.excuse_not_met));
     }
-    int excused = static_cast<int>(thresholds_.size()) - both - lacking;
-    out += fmt::format("{} of {} thresholds exercised on both sides, {} excused (uncovered:), {} lacking a side\n", both,
-                       thresholds_.size(), excused, lacking);
+    out += fmt::format("{} of {} thresholds exercised on both sides, {} excused (uncovered:), {} lacking a side{}\n", both,
+                       thresholds_.size(), excused, lacking,
+                       stale ? fmt::format(" (of which {} excused by a stale uncovered: that a case disproves)", stale) : "");
     return lacking;
 }
 

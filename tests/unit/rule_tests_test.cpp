@@ -250,3 +250,26 @@ cases:
     CHECK(bad.str().find("error[test-case]: an `uncovered` entry says why: add `reason:`") != std::string::npos);
     CHECK(bad.str().find("error[test-case]: `side` is `met` or `not met`, not `both`") != std::string::npos);
 }
+
+TEST_CASE("crit test --coverage refuses an uncovered: excuse that a case disproves", "[rule_tests]") {
+    fs::path dir = fs::temp_directory_path() / ("crit-rule-tests-stale-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::ofstream(dir / "s.test.yaml") << "rules: " CRIT_SOURCE_DIR R"(/rules/examples/seed-cll.crit
+cases:
+  - name: marrow 29% after therapy
+    timeline:
+      - {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
+      - {date: 2024-09-05, marrow_lymphocytes: 29 %}
+    at: 2024-11-05
+    criteria: {CR: met}
+uncovered:
+  - {criterion: CR, clause: "lymphocytes < 30%", side: met, reason: "wrong: the case above meets it"}
+)";
+    RuleTestOptions opt;
+    opt.bindings = CRIT_SOURCE_DIR "/bindings/default.yaml";
+    opt.coverage = true;
+    std::ostringstream out;
+    CHECK(run_rule_tests({(dir / "s.test.yaml").string()}, opt, out) == 0);
+    CHECK(out.str().find("1 case, STALE uncovered:") != std::string::npos);
+    CHECK(out.str().find("13 lacking a side (of which 1 excused by a stale uncovered: that a case disproves)") != std::string::npos);
+}
