@@ -119,6 +119,15 @@ TEST_CASE("a misspelt key is an error with a did-you-mean, not a case that check
     CHECK(rc == 1);
     CHECK(out.find("t.test.yaml:5:7: error[test-case]: `birth_dat` is not a key of a patient") != std::string::npos);
     CHECK(out.find("did you mean `birth_date`?") != std::string::npos);
+    out = run(kRules + R"(cases:
+  - name: a record key misspelt
+    timeline:
+      - {date: 2024-01-01, platelet: 100 x10^9/L}
+    criteria: {CR: not met}
+)",
+              rc);
+    CHECK(rc == 1);
+    CHECK(out.find("t.test.yaml:5:28: error[test-case]: `platelet` is not a concept in the bindings (did you mean `platelets`?)") != std::string::npos);
     out = run(kRules + "case:\ncases: []\n", rc);
     CHECK(rc == 1);
     CHECK(out.find("t.test.yaml:2:1: error[test-case]: `case` is not a key of a test file") != std::string::npos);
