@@ -85,6 +85,12 @@ int main(int argc, char** argv) {
     std::vector<std::string> tests;
     auto* test = app.add_subcommand("test", "run rule-pack test cases (*.test.yaml)");
     test->add_option("files", tests, "test files")->required();
+    RuleTestOptions to;
+    test->add_option("--case", to.only_case, "run only the case of this name");
+    test->add_option("--format", to.format, "text | junit (JUnit XML for CI) | json")->check(CLI::IsMember({"text", "junit", "json"}));
+    test->add_flag("--explain", to.explain, "print the explanation of each case's patient (with --case: of that case)");
+    test->add_flag("--coverage", to.coverage, "report which thresholds the cases exercise on the met and the not-met side");
+    test->add_flag("--require-both-sides", to.require_both_sides, "with --coverage: exit 1 when a threshold lacks a side");
 
     bool fmt_check = false;
     auto* fmtc = app.add_subcommand("fmt", "rewrite criteria files in canonical layout (comments kept)");
@@ -106,7 +112,12 @@ int main(int argc, char** argv) {
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, copt, explain_opt);
         if (rep->parsed()) return cmd_report(rpo, copt);
         if (lsp->parsed()) return cmd_lsp(copt);
-        if (test->parsed()) return run_rule_tests(tests, copt.bindings, std::cout);
+        if (test->parsed()) {
+            if (to.coverage && to.format != "text") throw UsageError("--coverage prints a table: use it with --format text");
+            if (to.require_both_sides && !to.coverage) throw UsageError("--require-both-sides goes with --coverage");
+            to.bindings = copt.bindings;
+            return run_rule_tests(tests, to, std::cout);
+        }
         if (cmp->parsed()) {
             if (co.packs.size() != 2) {
                 std::cerr << "crit compare: give exactly two --rules files\n";
