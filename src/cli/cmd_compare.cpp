@@ -343,19 +343,25 @@ int cmd_compare(const CompareOptions& o, const CompileOptions& copt) {
     xa.trace = xb.trace = o.explain;
     std::vector<Rejection> rejections;
     Diagnostics data_diags;
-    std::size_t rejected = 0;
+    std::size_t rejected = 0, other = 0;
     for_each_patient(o.data, *ca.bindings, [&](Timeline&& t) {
+        for (const Program* p : {a.p, b.p})
+            if (auto r = other_disease(*p, t)) {
+                rejections.push_back(std::move(*r));
+                return;
+            }
         const Evaluation& ea = evaluate(*a.p, t, as_of, xa);
         const Evaluation& eb = evaluate(*b.p, t, as_of, xb);
         if (csv) csv->add(t, *a.p, ea, *b.p, eb);
         else cmp.add(t, ea, eb);
-        for (const auto& r : rejections) rejected += !is_skip(r);
+        for (const auto& r : rejections) rejected += !is_skip(r), other += r.reason == RejectReason::OtherDisease;
         rejections.clear();
     }, rejections, data_diags);
-    for (const auto& r : rejections) rejected += !is_skip(r);
+    for (const auto& r : rejections) rejected += !is_skip(r), other += r.reason == RejectReason::OtherDisease;
     print_diags(data_diags);
     if (o.format == "json") cmp.write_json(std::cout, o.as_of);
     else if (o.format == "text") cmp.write_text(std::cout, o.as_of);
+    if (other) std::cerr << fmt::format("crit compare: {} patients of another disease than the packs' not compared\n", other);
     if (rejected) std::cerr << fmt::format("crit compare: {} records rejected (crit run --rejects FILE lists them)\n", rejected);
     if (!flushed(std::cout)) {
         std::cerr << "crit: cannot write the comparison to standard output\n";

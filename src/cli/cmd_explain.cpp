@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/explain.hpp"
+#include "cli/results.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"
 #include "vm/vm.hpp"
@@ -28,12 +29,17 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
     }
     std::vector<Rejection> rejections;
     Diagnostics data_diags;
-    bool found = false;
+    bool found = false, other = false;
     EvalContext ctx;
     ctx.trace = true;
     for_each_patient(data_paths, *c.bindings, [&](Timeline&& t) {
         if (found || t.patient_id != patient) return;
         found = true;
+        if (auto r = other_disease(*c.program, t)) {
+            std::cerr << "crit: " << printable(r->detail) << "\n";
+            other = true;
+            return;
+        }
         const Evaluation& ev = evaluate(*c.program, t, as_of, ctx);
         std::cout << printable(explain(*c.program, t, ev, opt));
     }, rejections, data_diags);
@@ -41,7 +47,7 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
     for (const auto& r : rejections)
         if (r.patient_id == patient && !is_skip(r))
             std::cerr << fmt::format("note: {}:{}: record not used: {}: {}\n", r.origin.file, r.origin.line, reject_reason_name(r.reason), r.detail);
-    if (found) return 0;
+    if (found) return other ? 2 : 0;
     std::cerr << fmt::format("crit: no patient `{}` in the data\n", patient);
     return 2;
 }

@@ -50,6 +50,11 @@ int cmd_report(const ReportOptions& o, const CompileOptions& copt) {
     // The data are read through the first pack's bindings, as `crit compare` reads them.
     for_each_patient(o.data, *compiled.front().bindings, [&](Timeline&& t) {
         report.take(rejections);
+        for (const auto& pk : packs)
+            if (auto r = other_disease(*pk.program, t)) {
+                rejections.push_back(std::move(*r));
+                return;
+            }
         std::vector<const Evaluation*> evs;
         for (std::size_t k = 0; k < packs.size(); ++k) evs.push_back(&evaluate(*packs[k].program, t, as_of, contexts[k]));
         report.add(t, evs);

@@ -47,7 +47,7 @@ struct RejectTally {
 
 // The run's closing summary on stderr: patients, records, and every rejection by reason.
 void summarize(std::size_t patients, std::size_t records, const RejectTally& tally) {
-    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped (no binding knows the code)\n",
+    std::cerr << fmt::format("crit: {} patients evaluated, {} records used, {} records rejected, {} skipped\n",
                              patients, records, tally.errors.size(), tally.skipped);
     for (const auto& [reason, n] : tally.by_reason) std::cerr << fmt::format("  {:>7}  {}\n", n, reason);
     for (const auto& r : tally.errors)
@@ -119,6 +119,10 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     Diagnostics data_diags;
     for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
         tally.take(rejections, rejects_out);
+        if (auto r = other_disease(p, t)) {
+            rejections.push_back(std::move(*r));
+            return;
+        }
         ++patients;
         records += t.observations.size() + t.treatments.size();
         batch.push_back(std::move(t));

@@ -102,6 +102,14 @@ std::string ResultsWriter::json_line(const Timeline& t, const Evaluation& ev) co
     return patient_json(t, ev).dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
+std::optional<Rejection> other_disease(const Program& p, const Timeline& t) {
+    if (p.disease.empty() || t.disease.empty() || t.disease == p.disease) return std::nullopt;
+    Origin where = t.origins.empty() ? Origin{} : t.origins.front();
+    return Rejection{where, t.patient_id, RejectReason::OtherDisease,
+                     fmt::format("patient {} is diagnosed with {} ({}); {} is for {}: not evaluated", t.patient_id, t.disease,
+                                 t.diagnosis, p.name, p.disease)};
+}
+
 std::string csv_cell(const std::string& raw) {
     // A cell starting like a formula (= + - @, tab, CR) is opened by a spreadsheet as one:
     // a leading ' keeps it text (patient ids come from data nobody here wrote).

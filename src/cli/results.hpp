@@ -3,12 +3,14 @@
 // the treatment episodes, the pack's anchor dates, and each criterion's met and unknown
 // intervals (docs/semantics.md, "Results out").
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/timeline.hpp"
+#include "data/records.hpp"
 #include "lang/bytecode.hpp"
 #include "vm/vm.hpp"
 
@@ -38,6 +40,11 @@ private:
 
 // The days of a truth series in state `v`, as [from, to] runs.
 std::vector<std::pair<Day, Day>> intervals(const TruthSeries& s, const Domain& dom, Truth v);
+
+// A patient diagnosed with another disease than the pack's (`disease` in its header): the
+// rejection saying so (other-disease, a skip), and the patient is not evaluated. nullopt
+// when the pack names no disease or the patient's diagnosis is not known.
+std::optional<Rejection> other_disease(const Program& p, const Timeline& t);
 
 // One CSV cell: quoted when it must be, and a leading ' on text a spreadsheet would run
 // as a formula (= + - @): patient ids come from data nobody here wrote.

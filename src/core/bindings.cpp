@@ -107,6 +107,16 @@ std::optional<std::size_t> Bindings::diagnosis_by_code(const std::string& system
     return std::nullopt;
 }
 
+std::optional<std::size_t> Bindings::diagnosis_by_text(const std::string& text) const {
+    std::string key = lower(std::string(trim_blanks(text)));
+    for (std::size_t i = 0; i < diagnoses.size(); ++i)
+        if (lower(diagnoses[i].name) == key) return i;
+    for (const auto& d : diagnoses)
+        for (const auto& c : d.codes)
+            if (auto i = diagnosis_by_code(c.system, std::string(trim_blanks(text)))) return i;
+    return std::nullopt;
+}
+
 std::optional<std::size_t> Bindings::procedure_by_code(const std::string& system, const std::string& code) const {
     auto it = procedure_by_code_.find(code_key(system, code));
     if (it == procedure_by_code_.end()) return std::nullopt;
@@ -181,6 +191,18 @@ const std::vector<ClassId>& Procedure::classes_for(const std::string& diagnosis)
 std::vector<std::string> Bindings::concept_names() const {
     std::vector<std::string> v;
     for (const auto& c : concepts) v.push_back(c.name);
+    return v;
+}
+
+std::vector<std::string> Bindings::drug_names() const {
+    std::vector<std::string> v;
+    for (const auto& d : drugs) v.push_back(d.name);
+    return v;
+}
+
+std::vector<std::string> Bindings::diagnosis_names() const {
+    std::vector<std::string> v;
+    for (const auto& d : diagnoses) v.push_back(d.name);
     return v;
 }
 

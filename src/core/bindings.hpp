@@ -151,6 +151,9 @@ public:
     std::optional<std::size_t> drug_by_name(const std::string& name) const;
     // The diagnosis a code names: an exact code first, then the longest `prefix` code that covers it.
     std::optional<std::size_t> diagnosis_by_code(const std::string& system, const std::string& code) const;
+    // The diagnosis a patient record names without a code system (YAML, CSV, or a FHIR code as
+    // written): a diagnosis name, ignoring case (`CLL`), or a code of any of its systems.
+    std::optional<std::size_t> diagnosis_by_text(const std::string& text) const;
     std::optional<std::size_t> procedure_by_code(const std::string& system, const std::string& code) const;
     // The phase a value names as a whole (YAML `phase:`, the CSV `phase` column): its name or one
     // of its `text:` phrases, ignoring case and surrounding blanks.
@@ -166,6 +169,8 @@ public:
     std::vector<std::string> phase_names() const;
     std::vector<std::string> concept_names() const;
     std::vector<std::string> class_names() const;
+    std::vector<std::string> drug_names() const;
+    std::vector<std::string> diagnosis_names() const;
 
     // Rebuilds the lookup indexes after concepts/drugs/classes/diagnoses/procedures change.
     void index();

@@ -49,6 +49,7 @@ struct Timeline {
     std::optional<Day> birth_date;
     std::optional<Day> diagnosis_date;
     std::string diagnosis;       // the diagnosis code as given (e.g. SNOMED 92814006)
+    std::string disease;         // the bindings' diagnosis it names (CLL, ALL); empty when unknown
     std::vector<Observation> observations;   // sorted by (concept, day) after finalize()
     std::vector<Treatment> treatments;       // sorted by start after finalize()
     std::vector<Origin> origins;

@@ -302,7 +302,8 @@ private:
             tr.drug = b_.drugs[*d].name;
             tr.classes = b_.drugs[*d].classes;
         } else {
-            tr.drug = name;  // unbound: kept with no classes, as in YAML timelines
+            reject(r, Value, t.patient_id, RejectReason::UnknownDrug, facts::unknown_drug(b_, name));
+            return;
         }
         std::string time = get(r, Time);
         std::string_view start_text = time, end_text;

@@ -250,6 +250,9 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     const Day horizon = today() + 366;
     auto emit = [&](Timeline&& t) {
         drop_future_records(t, horizon, b.concepts.size(), rejections);
+        // The disease, by the bindings' names, so a rule pack can refuse another disease's patients.
+        if (!t.diagnosis.empty())
+            if (auto dx = b.diagnosis_by_text(t.diagnosis)) t.disease = b.diagnoses[*dx].name;
         auto [it, fresh] = seen.emplace(t.patient_id, current);
         if (!fresh) {
             // Named by the file its records came from (an NDJSON cohort has many), and every

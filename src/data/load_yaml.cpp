@@ -249,10 +249,14 @@ private:
             }
             t.end = *end;
         }
-        // An unbound name is kept, with no classes: rules naming a class will not see it.
+        // A name the bindings do not know would carry no class, and a misspelt ibrutinib would
+        // silently take the patient off BTK inhibitors: rejected, with the name it is closest to.
         if (auto d = b_.drug_by_name(t.drug)) {
             t.drug = b_.drugs[*d].name;
             t.classes = b_.drugs[*d].classes;
+        } else {
+            reject(tr, path, RejectReason::UnknownDrug, facts::unknown_drug(b_, t.drug));
+            return;
         }
         if (const auto ph = r["phase"]) {
             auto fail = facts::phase_of(b_, ph.IsScalar() ? ph.Scalar() : std::string(), t);

@@ -197,6 +197,11 @@ std::optional<Fail> phase_of(const Bindings& b, std::string_view value, Treatmen
                             hint.empty() ? "" : fmt::format("; did you mean `{}`?", hint))};
 }
 
+std::string unknown_drug(const Bindings& b, const std::string& name) {
+    std::string hint = closest_name(name, b.drug_names());
+    return fmt::format("`{}` is not a drug in the bindings{}", name, hint.empty() ? "" : fmt::format(" (did you mean `{}`?)", hint));
+}
+
 }  // namespace facts
 
 }  // namespace crit

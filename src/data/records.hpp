@@ -103,6 +103,8 @@ std::string value_list(const Concept& c);
 // or one of its `text:` phrases (Bindings::phase_by_name). The course gets the phase and its
 // classes; a value that names no phase fails with `unknown-phase`.
 std::optional<Fail> phase_of(const Bindings& b, std::string_view value, Treatment& t);
+// "`ibrutinb` is not a drug in the bindings (did you mean `ibrutinib`?)".
+std::string unknown_drug(const Bindings& b, const std::string& name);
 // Gives course `t` phase `phase` (an index into Bindings::phases) and that phase's classes.
 void set_phase(const Bindings& b, std::size_t phase, Treatment& t);
 

@@ -99,6 +99,7 @@ struct Program {
     std::shared_ptr<Module> module;          // the checked AST (explanations cite it)
     std::shared_ptr<const Bindings> bindings;
     std::string name, version, source, sha256;
+    std::string disease;                     // the bindings' diagnosis the pack is for ("" = any)
     Duration hold{3, 0};                     // default validity of one result
     std::vector<Instr> code;
     std::vector<NodeId> nodes;               // nodes[i]: source node of code[i]

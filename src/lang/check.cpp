@@ -4,6 +4,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "lang/ast_print.hpp"
 
@@ -93,6 +94,14 @@ private:
         if (h.source.empty())
             d_.warning(DiagCode::Header, h.span,
                        "the guideline header names no `source`: auditors need the source document (paper, table)");
+        // The disease decides which patients the pack classifies: a name the bindings do not
+        // know would let it classify every patient of every disease.
+        if (!h.disease.empty() && !b_.diagnosis_by_text(h.disease)) {
+            auto& diag = d_.error(DiagCode::Header, h.span,
+                                  fmt::format("`disease {}` is not a diagnosis in the bindings ({})", h.disease,
+                                              fmt::join(b_.diagnosis_names(), ", ")));
+            diag.suggestion = closest_name(h.disease, b_.diagnosis_names());
+        }
     }
 
     // ---- named items, visited in dependency order --------------------------

@@ -46,6 +46,7 @@ private:
             p_.name = m_.header->name;
             p_.version = m_.header->version;
             p_.source = m_.header->source;
+            if (auto dx = b_.diagnosis_by_text(m_.header->disease)) p_.disease = b_.diagnoses[*dx].name;
             if (m_.header->hold) p_.hold = *m_.header->hold;
         } else {
             p_.name = std::filesystem::path(m_.source->name()).stem().string();

@@ -181,10 +181,16 @@ patient: p-002
 timeline:
   - {date: 2024-07-01, treatment: ibrutinib}
   - {date: 2024-01-10, treatment: FCR, until: 2024-06-20}
-  - {date: 2024-08-01, treatment: wonderdrug, until: 2024-08-01}
+  - {date: 2024-08-01, treatment: ibrutinb, until: 2024-08-01}
   - {date: 2024-08-15, treatment: fcr, platelets: 90 10*9/L, until: 2024-09-15}
+  - {date: 2024-08-20, treatment: FCR, until: 2024-08-20}
 )");
-    CHECK(l.rejects.empty());
+    // A name the bindings do not know is rejected with the drug it is closest to: kept, it would
+    // carry no class and silently take the patient off BTK inhibitors (issue 9).
+    REQUIRE(l.rejects.size() == 1);
+    CHECK(reason_of(l.rejects[0]) == "unknown-drug");
+    CHECK(l.rejects[0].detail == "`ibrutinb` is not a drug in the bindings (did you mean `ibrutinib`?)");
+    CHECK(l.rejects[0].origin.line == 6);
     REQUIRE(l.t.treatments.size() == 4);
     const auto& fcr = l.t.treatments[0];  // sorted by start
     CHECK(fcr.drug == "FCR");
@@ -199,12 +205,9 @@ timeline:
     CHECK(classes_of(ibr).find("btk_inhibitor") != std::string::npos);
     CHECK(classes_of(ibr).find("bcr_inhibitor") != std::string::npos);
 
-    const auto& unknown = l.t.treatments[2];  // kept, with no classes, not rejected
-    CHECK(unknown.drug == "wonderdrug");
-    CHECK(unknown.classes.empty());
-    CHECK(*unknown.end == unknown.start);  // a one-day course
-
-    CHECK(l.t.treatments[3].drug == "FCR");  // the bound name
+    CHECK(l.t.treatments[2].drug == "FCR");  // the bound name
+    const auto& one_day = l.t.treatments[3];
+    CHECK(*one_day.end == one_day.start);  // a one-day course
     CHECK(only(l.t, "platelets").value == Approx(90));
     CHECK(format_day(*l.t.last_day()) == "2024-09-15");
     CHECK(format_day(*l.t.first_day()) == "2024-01-10");
