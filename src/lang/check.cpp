@@ -638,7 +638,7 @@ private:
                                             "declared before both delays have passed",
                                             format_duration(f.dur), expr_source(*w->kids[1]), expr_source(*delay)));
         diag.notes.push_back(
-            "a response assessed after a delay is usually declared at that assessment (criteria-reference 6.2): "
+            "a response assessed after a delay is usually declared at that assessment (docs/semantics.md, decision 2): "
             "drop `for`, or write the qualifiers in the other order (`for D, from X`) to let the window start before X");
     }
 
