@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/build_info.hpp"
+#include "cli/diag_formats.hpp"
 #include "lang/ast.hpp"
 #include "lang/bytecode.hpp"
 
@@ -27,17 +29,27 @@ CompileOptions with_dump(CompileOptions copt, const std::string& dump_after) {
     return copt;
 }
 
-int cmd_check(const std::vector<std::string>& files, const CompileOptions& copt, const std::string& dump) {
+int cmd_check(const std::vector<std::string>& files, const CompileOptions& copt, const std::string& dump,
+              const std::string& format) {
     int rc = 0;
+    std::vector<Diagnostic> all;
     for (const auto& f : files) {
         Diagnostics d;
         auto c = compile_file(f, d, with_dump(copt, dump));
         if (!c.dump.empty()) std::cout << c.dump;
-        rc = std::max(rc, print_diags(d));
+        if (format == "text") {
+            rc = std::max(rc, print_diags(d));
+        } else {
+            d.sort();
+            all.insert(all.end(), d.items().begin(), d.items().end());
+            rc = std::max(rc, d.has_errors() ? 1 : 0);
+        }
         if (!d.has_errors())
             std::cerr << fmt::format("{}: ok ({} criteria, {} results)\n", f, c.module->criteria.size(),
                                      c.module->results.size());
     }
+    if (format == "json") std::cout << diagnostics_json(all);
+    if (format == "sarif") std::cout << diagnostics_sarif(all, build_info().version);
     return rc;
 }
 

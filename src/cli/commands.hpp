@@ -1,6 +1,6 @@
 // The commands of the crit binary, one file each (cmd_*.cpp); main.cpp reads the
 // arguments and calls them. Each returns the process exit code: 0 ok, 1 errors in the
-// rules, 2 errors in the data or the output, as docs/diagnostics.md lists.
+// rules, 2 errors in the data or the output, as docs/cli.md lists (cli/usage.hpp).
 #pragma once
 #include <optional>
 #include <stdexcept>
@@ -13,7 +13,7 @@
 
 namespace crit {
 
-// A command line that cannot be run as given (main prints it and exits 2).
+// A command line that cannot be run as given (main prints it and exits 64, kExitUsage).
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -25,7 +25,13 @@ std::optional<Day> parse_as_of(const std::string& text);
 // `copt` with an AST dump requested after a stage.
 CompileOptions with_dump(CompileOptions copt, const std::string& dump_after);
 
-int cmd_check(const std::vector<std::string>& files, const CompileOptions& copt, const std::string& dump);
+// format: text (on stderr, as always) | json | sarif (on stdout; docs/cli.md).
+int cmd_check(const std::vector<std::string>& files, const CompileOptions& copt, const std::string& dump,
+              const std::string& format);
+
+// `crit concepts` and `crit classes`: what the bindings know; format: text | json.
+int cmd_concepts(const CompileOptions& copt, const std::string& format);
+int cmd_classes(const CompileOptions& copt, const std::string& format);
 int cmd_disasm(const std::string& file, const CompileOptions& copt, bool opcodes);
 
 struct RunOptions {

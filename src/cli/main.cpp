@@ -1,5 +1,6 @@
-// crit: check | run | explain | compare | report | test | fmt | disasm | lsp. This file reads the
-// command line; the commands are in cmd_*.cpp (commands.hpp).
+// crit: check | run | explain | compare | report | test | fmt | disasm | lsp | concepts | classes.
+// This file reads the command line; the commands are in cmd_*.cpp (commands.hpp), the help,
+// examples and exit codes in usage.cpp.
 #include <algorithm>
 #include <iostream>
 #include <thread>
@@ -8,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/rule_tests.hpp"
+#include "cli/usage.hpp"
 #include "lang/format.hpp"
 
 using namespace crit;
@@ -16,6 +18,7 @@ int main(int argc, char** argv) {
     CLI::App app{"crit: clinical response criteria, compiled and run over patient timelines"};
     app.require_subcommand(1);
     app.fallthrough();  // `crit run ... --bindings f` as well as `crit --bindings f run ...`
+    app.set_version_flag("--version", version_text());
     CompileOptions copt;
     app.add_option("--bindings", copt.bindings, "terminology binding file (default: the rule file's, else the shipped one)");
     app.add_option("--allow-bindings", copt.allow_bindings,
@@ -26,6 +29,9 @@ int main(int argc, char** argv) {
     auto* check = app.add_subcommand("check", "check criteria files and print diagnostics (exit 1 on errors)");
     check->add_option("files", files, "criteria files")->required();
     check->add_option("--dump-after", dump, "print the AST after a stage")->check(CLI::IsMember({"parse", "check"}));
+    std::string check_format = "text";
+    check->add_option("--format", check_format, "text (on stderr) | json | sarif (SARIF 2.1.0 for CI), on stdout")
+        ->check(CLI::IsMember({"text", "json", "sarif"}));
 
     RunOptions ro;
     ro.jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -92,10 +98,12 @@ int main(int argc, char** argv) {
     test->add_flag("--coverage", to.coverage, "report which thresholds the cases exercise on the met and the not-met side");
     test->add_flag("--require-both-sides", to.require_both_sides, "with --coverage: exit 1 when a threshold lacks a side");
 
-    bool fmt_check = false;
+    bool fmt_check = false, fmt_diff = false;
     auto* fmtc = app.add_subcommand("fmt", "rewrite criteria files in canonical layout (comments kept)");
     fmtc->add_option("files", files, "criteria files")->required();
-    fmtc->add_flag("--check", fmt_check, "only report files that are not formatted (exit 1)");
+    auto* fmt_check_opt = fmtc->add_flag("--check", fmt_check, "only report files that are not formatted (exit 1)");
+    fmtc->add_flag("--diff", fmt_diff, "print a unified diff of what fmt would change, change nothing (exit 1 if any)")
+        ->excludes(fmt_check_opt);
 
     std::string disasm_file;
     bool opcodes = false;
@@ -105,9 +113,22 @@ int main(int argc, char** argv) {
 
     auto* lsp = app.add_subcommand("lsp", "run the language server for editors (LSP over standard input and output)");
 
-    CLI11_PARSE(app, argc, argv);
+    std::string list_format = "text";
+    auto* concepts = app.add_subcommand("concepts", "list the concepts the bindings define: kind, unit, plausible range, codes");
+    auto* classes = app.add_subcommand("classes", "list the drug classes the bindings define, with their drugs");
+    for (auto* sub : {concepts, classes})
+        sub->add_option("--format", list_format, "text | json")->check(CLI::IsMember({"text", "json"}));
+
+    add_examples(app);
     try {
-        if (check->parsed()) return cmd_check(files, copt, dump);
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return report_parse_error(app, e, argc, argv);
+    }
+    try {
+        if (check->parsed()) return cmd_check(files, copt, dump, check_format);
+        if (concepts->parsed()) return cmd_concepts(copt, list_format);
+        if (classes->parsed()) return cmd_classes(copt, list_format);
         if (run->parsed()) return cmd_run(ro, copt);
         if (expl->parsed()) return cmd_explain(rules, data, patient, as_of, copt, explain_opt);
         if (rep->parsed()) return cmd_report(rpo, copt);
@@ -121,15 +142,17 @@ int main(int argc, char** argv) {
         if (cmp->parsed()) {
             if (co.packs.size() != 2) {
                 std::cerr << "crit compare: give exactly two --rules files\n";
-                return 2;
+                return kExitUsage;
             }
             return cmd_compare(co, copt);
         }
-        if (fmtc->parsed()) return format_files(files, fmt_check, std::cout, std::cerr);
+        if (fmtc->parsed())
+            return format_files(files, fmt_diff ? FormatMode::Diff : fmt_check ? FormatMode::Check : FormatMode::Write,
+                                std::cout, std::cerr);
         if (dis->parsed()) {
             if (!opcodes && disasm_file.empty()) {
                 std::cerr << "crit disasm: give a criteria file, or --opcodes\n";
-                return 2;
+                return kExitUsage;
             }
             return cmd_disasm(disasm_file, copt, opcodes);
         }
@@ -137,10 +160,10 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const UsageError& e) {
         std::cerr << "crit: " << e.what() << "\n";
-        return 2;
+        return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "crit: internal error: " << e.what() << "\n";
-        return 3;
+        return kExitInternal;
     }
     return 0;
 }

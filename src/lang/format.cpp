@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.hpp"
+#include "core/line_diff.hpp"
 #include "lang/ast_print.hpp"
 #include "lang/parse.hpp"
 
@@ -128,7 +129,7 @@ std::optional<std::string> format_source(SourcePtr src, Diagnostics& diags) {
     return out;
 }
 
-int format_files(const std::vector<std::string>& files, bool check_only, std::ostream& out, std::ostream& err) {
+int format_files(const std::vector<std::string>& files, FormatMode mode, std::ostream& out, std::ostream& err) {
     int rc = 0;
     for (const auto& f : files) {
         std::string e;
@@ -146,8 +147,15 @@ int format_files(const std::vector<std::string>& files, bool check_only, std::os
             continue;
         }
         if (*text == src->text()) continue;
-        if (check_only) {
+        if (mode == FormatMode::Check) {
             out << fmt::format("{}: not formatted\n", f);
+            rc = 1;
+            continue;
+        }
+        if (mode == FormatMode::Diff) {
+            // a/ and b/ as git writes them, so `patch -p1` applies the diff; an absolute path as it is.
+            bool relative = !f.empty() && f[0] != '/';
+            out << unified_diff(src->text(), *text, relative ? "a/" + f : f, relative ? "b/" + f : f);
             rc = 1;
             continue;
         }

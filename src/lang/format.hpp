@@ -15,7 +15,14 @@ namespace crit {
 // The formatted text, or nullopt when the source has syntax errors (in diags).
 std::optional<std::string> format_source(SourcePtr src, Diagnostics& diags);
 
-// Formats files in place (or, with check_only, lists those that would change).
-int format_files(const std::vector<std::string>& files, bool check_only, std::ostream& out, std::ostream& err);
+// What `crit fmt` does with a file whose layout is not canonical.
+enum class FormatMode {
+    Write,  // rewrite it in place
+    Check,  // name it
+    Diff,   // print a unified diff from it to its canonical layout
+};
+
+// Formats files by `mode`; 1 if any file has errors or, under Check and Diff, would change.
+int format_files(const std::vector<std::string>& files, FormatMode mode, std::ostream& out, std::ostream& err);
 
 }  // namespace crit
