@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "lang/ast_print.hpp"
+#include "lang/lint.hpp"
 
 namespace crit {
 
@@ -772,7 +773,10 @@ private:
 bool check(Module& m, const Bindings& b, CheckedModule& out, Diagnostics& diags) {
     std::size_t before = diags.error_count();
     Checker(m, b, out, diags).run();
-    return diags.error_count() == before;
+    // The module-wide warnings read resolved names and units, so only a clean module is linted.
+    if (diags.error_count() != before) return false;
+    lint(m, b, diags);
+    return true;
 }
 
 }  // namespace crit

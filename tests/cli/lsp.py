@@ -30,7 +30,7 @@ CR "Complete remission":
   cite "test"
   low_platelets and hemoglobin >= 11 g/dL
 
-result response = CR if CR, else NR
+result response = CR if CR and gate, else NR
 """
 BAD = GOOD.replace("hemoglobin >=", "hemoglobinn >=")
 BAD_LINE = next(i for i, l in enumerate(BAD.splitlines()) if "hemoglobinn" in l)
