@@ -26,7 +26,7 @@ void collect(const Expr& e, std::vector<const Expr*>& out) {
 // reading of the trace as explain.cpp), and records the side each threshold was on.
 class Walker {
 public:
-    Walker(const Program& p, const Evaluation& ev, std::vector<Threshold>& th, const std::vector<int>& index,
+    Walker(const Program& p, const Evaluation& ev, std::vector<CoveredThreshold>& th, const std::vector<int>& index,
            const std::string& name)
         : p_(p), ev_(ev), th_(th), index_(index), name_(name) {
         by_node_.assign(p.module->nodes.size(), nullptr);
@@ -100,7 +100,7 @@ private:
 
     const Program& p_;
     const Evaluation& ev_;
-    std::vector<Threshold>& th_;
+    std::vector<CoveredThreshold>& th_;
     const std::vector<int>& index_;
     const std::string& name_;
     std::vector<const Value*> by_node_;
@@ -125,7 +125,7 @@ Coverage::Coverage(const Program& p) : p_(p) {
         for (const Expr* e : found) {
             if (index_of_node_[e->id] >= 0) continue;
             index_of_node_[e->id] = static_cast<int>(thresholds_.size());
-            thresholds_.push_back(Threshold{e->id, owner, static_cast<int>(e->span.line()), expr_source(*e), {}, {}, false, false});
+            thresholds_.push_back(CoveredThreshold{e->id, owner, static_cast<int>(e->span.line()), expr_source(*e), {}, {}, false, false});
         }
     };
     for (const auto& c : p.module->criteria) add_all(*c.body, c.name);

@@ -13,7 +13,9 @@
 
 namespace crit {
 
-struct Threshold {
+// (Not `Threshold`: the report has a struct of that name, and two classes of one name in
+// one namespace are an ODR violation that ASan caught as a stack overflow.)
+struct CoveredThreshold {
     NodeId node = 0;
     std::string criterion;      // the criterion (or `definition NAME`) holding it
     int line = 0;
@@ -27,14 +29,14 @@ public:
     explicit Coverage(const Program& p);
     // Records the sides one case's traced evaluation exercised.
     void add(const Evaluation& ev, const std::string& case_name);
-    std::vector<Threshold>& thresholds() { return thresholds_; }
+    std::vector<CoveredThreshold>& thresholds() { return thresholds_; }
     // The table (criterion, line, clause, met-side cases, not-met-side cases) and a total;
     // returns how many thresholds lack a side that is not excused.
     int print(std::string& out, const std::string& title) const;
 
 private:
     const Program& p_;
-    std::vector<Threshold> thresholds_;
+    std::vector<CoveredThreshold> thresholds_;
     std::vector<int> index_of_node_;
 };
 

@@ -170,7 +170,7 @@ private:
                 continue;
             }
             std::vector<std::string> clauses;
-            Threshold* hit = nullptr;
+            CoveredThreshold* hit = nullptr;
             for (auto& t : cov.thresholds())
                 if (t.criterion == crit) {
                     clauses.push_back(t.clause);
