@@ -427,7 +427,10 @@ std::string Report::comparison_html() const {
                                 html_escape(a), html_escape(b), differing, ids_.size());
     std::string lists;
     int cell_id = 0;
-    for (const auto& [result, cells] : matrix_) {
+    for (const auto& entry : matrix_) {
+        // Named, not a structured binding: lambdas below capture it (clang 14 refuses bindings).
+        const std::string& result = entry.first;
+        const auto& cells = entry.second;
         std::vector<std::string> rows, cols;
         for (const auto& [pair, list] : cells) {
             if (std::find(rows.begin(), rows.end(), pair.first) == rows.end()) rows.push_back(pair.first);
