@@ -35,18 +35,6 @@ bool allowed(const Span& s, std::string_view code) {
     return false;
 }
 
-const char* op_text(CmpOp op) {
-    switch (op) {
-        case CmpOp::Lt: return "<";
-        case CmpOp::Le: return "<=";
-        case CmpOp::Gt: return ">";
-        case CmpOp::Ge: return ">=";
-        case CmpOp::Eq: return "=";
-        case CmpOp::Ne: return "!=";
-    }
-    return "?";
-}
-
 CmpOp negate(CmpOp op) {
     switch (op) {
         case CmpOp::Lt: return CmpOp::Ge;
@@ -154,7 +142,7 @@ private:
 
     static std::string literal(const Side& s) { return expr_source(*s.at->kids[1]); }
     static std::string side(const Side& s) {
-        return fmt::format("`{} {}`, line {}", op_text(s.op), literal(s), s.at->span.line());
+        return fmt::format("`{} {}`, line {}", cmp_name(s.op), literal(s), s.at->span.line());
     }
 
     // Whether a category's range on the concept admits a value of the gap (lo, hi), ends as given.
