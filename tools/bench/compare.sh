@@ -2,10 +2,13 @@
 # crit side by side with the CQL engine (cql-execution + cql-exec-fhir) and with a
 # bare simdjson pass, on the same synthetic Bulk NDJSON export of N CLL patients:
 #
-#   tools/bench/compare.sh 500        # about a minute of CQL per 100 patients on a busy machine
-#   B=build DATA=/tmp/x tools/bench/compare.sh 5000
+#   tools/bench/compare.sh N [VISITS]
+#   tools/bench/compare.sh 500
+#   B=build DATA=/tmp/x tools/bench/compare.sh 5000 16
 #
-# 1. generates the export once (gen_ndjson.py N, into $DATA/ndjson-N);
+# 1. generates the export once (gen_ndjson.py N DIR VISITS, into $DATA/ndjson-N-vVISITS).
+#    VISITS follow-up visits (default 4: about 54 Observations per patient, the size
+#    of the cohort of the first CQL measurement; gen_ndjson.py's own default is 16);
 # 2. installs the CQL side from npm into tools/bench/cql/node_modules (package.json
 #    there pins cql-execution, cql-exec-fhir and the CQL-to-ELM translator
 #    @cqframework/cql), installing Debian's nodejs and npm first if missing;
@@ -20,11 +23,12 @@
 # there when missing). Outputs and timings stay in $DATA/compare-N.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-n=${1:?usage: tools/bench/compare.sh N}
+n=${1:?usage: tools/bench/compare.sh N [VISITS]}
+visits=${2:-4}
 B=${B:-build-perf}
 DATA=${DATA:-/tmp/crit-bench}
-nd="$DATA/ndjson-$n"
-out="$DATA/compare-$n"
+nd="$DATA/ndjson-$n-v$visits"
+out="$DATA/compare-$n-v$visits"
 cqldir=tools/bench/cql
 mkdir -p "$DATA" "$out"
 
@@ -43,7 +47,7 @@ if [ ! -d "$cqldir/node_modules/cql-execution" ] || [ "$cqldir/package.json" -nt
     npm install --prefix "$cqldir" --no-audit --no-fund --loglevel=error
     touch "$cqldir/node_modules"
 fi
-[ -d "$nd" ] || { echo "compare: generating $nd" >&2; tools/bench/gen_ndjson.py "$n" "$nd"; }
+[ -d "$nd" ] || { echo "compare: generating $nd" >&2; tools/bench/gen_ndjson.py "$n" "$nd" "$visits"; }
 elm="$out/CqlEquivalent.elm.json"
 (cd "$cqldir" && node translate.mjs CqlEquivalent.cql "$elm")
 
@@ -76,16 +80,17 @@ set -e
 bytes=$(cat "$nd"/*.ndjson | wc -c)
 resources=$(sed -n 's/.* bytes, \([0-9]*\) resources.*/\1/p' "$out/simdjson.out")
 observations=$(sed -n 's/.* resources, \([0-9]*\) Observations.*/\1/p' "$out/simdjson.out")
-python3 - "$out" "$n" "$bytes" "$resources" "$observations" "$rev" <<'EOF'
+python3 - "$out" "$n" "$bytes" "$resources" "$observations" "$rev" "$visits" <<'EOF'
 import sys
-out, n, size, resources, observations, rev = sys.argv[1:]
+out, n, size, resources, observations, rev, visits = sys.argv[1:]
 n, size = int(n), int(size)
 t = {}
 for name in ("crit", "cql", "simdjson"):
     wall, user, sys_, rss, *load = open(f"{out}/{name}.time").read().split()
-    t[name] = dict(wall=float(wall), cpu=float(user) + float(sys_), rss=int(rss) / 1024, load=" ".join(load))
+    # /usr/bin/time has a resolution of 10 ms: a tiny input can take "0.00 s".
+    t[name] = dict(wall=max(0.01, float(wall)), cpu=max(0.01, float(user) + float(sys_)), rss=int(rss) / 1024, load=" ".join(load))
 agree = open(f"{out}/agree.txt").readline().strip()
-print(f"# {n} patients, {resources} resources ({observations} Observations), {size / 1e6:.0f} MB of NDJSON; source {rev}")
+print(f"# {n} patients ({visits} follow-up visits), {resources} resources ({observations} Observations), {size / 1e6:.0f} MB of NDJSON; source {rev}")
 print(f"| program | wall s | CPU s | peak RSS MB | patients/s | MB/s | load before |")
 print(f"|---|---:|---:|---:|---:|---:|---|")
 label = {"crit": "crit run -j1 (cql_equivalent.crit)", "cql": "cql-execution + cql-exec-fhir (CqlEquivalent.cql)",
