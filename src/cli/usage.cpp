@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/build_info.hpp"
 #include "core/diag.hpp"
@@ -114,6 +115,20 @@ std::string hint(const CLI::App& app, int argc, char** argv) {
 }
 
 }  // namespace
+
+CLI::Validator one_of(std::vector<std::string> allowed) {
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return CLI::Validator(
+        [allowed, list](std::string& value) -> std::string {
+            for (const auto& a : allowed)
+                if (value == a) return "";
+            std::string near = closest_name(value, allowed);
+            return fmt::format("`{}` is not one of {}{}", value, list,
+                               near.empty() ? "" : fmt::format(" (did you mean `{}`?)", near));
+        },
+        "{" + fmt::format("{}", fmt::join(allowed, ",")) + "}");
+}
 
 void add_examples(CLI::App& app) {
     for (CLI::App* s : app.get_subcommands({})) {
