@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     run->add_option("--rules", ro.rules, "criteria file")->required();
     run->add_option("data", ro.data, "patient data files or directories")->required();
     run->add_option("--as-of", ro.as_of, "evaluate as of this date (default: each patient's last record)");
-    run->add_option("--format", ro.format, "json | csv | table")->check(one_of({"json", "csv", "table"}));
+    run->add_option("--format", ro.format, "json | csv | table | fhir (FHIR R4 Observations as NDJSON)")
+        ->check(one_of({"json", "csv", "table", "fhir"}));
     run->add_option("--jobs,-j", ro.jobs, "threads (1 to 256)")->check(CLI::Range(1u, 256u));
     run->add_flag("--strict", ro.strict, "exit 2 if any record is rejected");
     run->add_option("--rejects", ro.rejects, "write every rejected record as a JSON line to this file");

@@ -27,7 +27,8 @@ const std::map<std::string, std::string, std::less<>>& examples() {
          "  crit check --format sarif rules/cll/*.crit > crit.sarif\n"},
         {"run",
          "  crit run --rules rules/cll/iwcll-2018.crit examples/cll --format table\n"
-         "  crit run --rules rules/cll/iwcll-2018.crit data/ --rejects rejects.jsonl --strict -o results.jsonl\n"},
+         "  crit run --rules rules/cll/iwcll-2018.crit data/ --rejects rejects.jsonl --strict -o results.jsonl\n"
+         "  crit run --rules rules/cll/iwcll-2018.crit examples/ndjson/cll --format fhir -o Observation.ndjson\n"},
         {"explain",
          "  crit explain --rules rules/cll/iwcll-2018.crit examples/cll --patient p-002\n"
          "  crit explain --rules rules/cll/iwcll-2018.crit examples/cll --patient p-002 --failing --result best_response\n"},

@@ -31,7 +31,7 @@ assert p.returncode == 64 and "did you mean `--format`?" in p.stderr, p.stderr
 # A misspelt value of a fixed set of values: the set and the closest spelling.
 p = run("run", "--rules", "rules/cll/iwcll-2018.crit", "examples/cll", "--format", "tabel")
 assert p.returncode == 64, p
-assert "--format: `tabel` is not one of json, csv, table (did you mean `table`?)" in p.stderr, p.stderr
+assert "--format: `tabel` is not one of json, csv, table, fhir (did you mean `table`?)" in p.stderr, p.stderr
 p = run("concepts", "--format", "yaml")
 assert p.returncode == 64 and "`yaml` is not one of text, json" in p.stderr and "did you mean" not in p.stderr, p.stderr
 
