@@ -1,5 +1,9 @@
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <unistd.h>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -55,6 +59,51 @@ void summarize(std::size_t patients, std::size_t records, const RejectTally& tal
                                            r.detail, r.patient_id.empty() ? "" : " (patient " + r.patient_id + ")"))
                   << '\n';
 }
+
+// A line on stderr every few seconds while data loads: patients done, MB read and MB/s.
+// On a terminal it rewrites itself (\r) and is cleared at the end; elsewhere (--progress
+// into a log) each is a line of its own.
+class Progress {
+public:
+    Progress(bool on, const LoadStats& stats, const std::atomic<std::size_t>& patients)
+        : stats_(stats), patients_(patients), tty_(isatty(2) != 0) {
+        if (on) thread_ = std::thread([this] { loop(); });
+    }
+    ~Progress() { stop(); }
+    void stop() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+        if (tty_ && printed_) std::cerr << "\r\033[K" << std::flush;
+    }
+
+private:
+    void loop() {
+        auto t0 = std::chrono::steady_clock::now();
+        std::unique_lock<std::mutex> lock(m_);
+        while (!cv_.wait_for(lock, std::chrono::seconds(2), [this] { return done_; })) {
+            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            double mb = static_cast<double>(stats_.bytes.load(std::memory_order_relaxed)) / 1e6;
+            std::cerr << fmt::format("{}crit: {} patients, {:.0f} MB read, {:.0f} MB/s, {:.0f} s{}", tty_ ? "\r\033[K" : "",
+                                     patients_.load(std::memory_order_relaxed), mb, s > 0 ? mb / s : 0.0, s,
+                                     tty_ ? "" : "\n")
+                      << std::flush;
+            printed_ = true;
+        }
+    }
+    const LoadStats& stats_;
+    const std::atomic<std::size_t>& patients_;
+    bool tty_;
+    bool printed_ = false;
+    bool done_ = false;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::thread thread_;
+};
 
 }  // namespace
 
@@ -117,6 +166,12 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     RejectTally tally;
     std::ostream* rejects_out = rejects_file ? &rejects_file->stream() : nullptr;
     Diagnostics data_diags;
+    LoadStats load_stats;
+    std::atomic<std::size_t> done{0};
+    Progress progress(o.progress || isatty(2), load_stats, done);
+    LoadOptions lopt;
+    lopt.jobs = o.jobs;
+    lopt.stats = &load_stats;
     for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
         tally.take(rejections, rejects_out);
         if (auto r = other_disease(p, t)) {
@@ -126,9 +181,13 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
         ++patients;
         records += t.observations.size() + t.treatments.size();
         batch.push_back(std::move(t));
-        if (batch.size() == kBatch) flush();
-    }, rejections, data_diags);
+        if (batch.size() == kBatch) {
+            flush();
+            done.store(patients, std::memory_order_relaxed);
+        }
+    }, rejections, data_diags, lopt);
     flush();
+    progress.stop();
     if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
     tally.take(rejections, rejects_out);
@@ -150,6 +209,13 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
         std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
                                  total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
                                  format == "table" ? 1u : contexts.size(), p.code.size());
+        const LoadStats& ls = load_stats;
+        std::cerr << fmt::format("crit: load phases (thread seconds): detect {:.3f}, index {:.3f}, group {:.3f}, read back "
+                                 "{:.3f}, parse {:.3f}, records {:.3f}, finish {:.3f}, bundles {:.3f}; {:.1f} MB read, "
+                                 "{:.1f} MB/s end to end\n",
+                                 ls.detect, ls.index, ls.group, ls.read_back, ls.parse, ls.records, ls.finish, ls.bundle,
+                                 static_cast<double>(ls.bytes.load()) / 1e6,
+                                 total > 0 ? static_cast<double>(ls.bytes.load()) / 1e6 / total : 0.0);
     }
     // Every write is checked: a full disk or a closed stdout is an error, not a quiet exit 0.
     bool written = true;

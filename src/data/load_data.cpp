@@ -84,15 +84,27 @@ JsonSniff sniff_json(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         if (c == '"') {
+            // To the closing quote a run at a time (find_first_of is memchr-fast); only
+            // strings of the top level are copied.
             std::size_t j = i + 1;
             std::string str;
-            for (; j < s.size() && s[j] != '"'; ++j) {
-                if (s[j] == '\\') ++j;
-                else str += s[j];
+            while (true) {
+                std::size_t k = s.find_first_of("\"\\", j);
+                if (k == std::string_view::npos) return r;  // the prefix ends inside a string
+                if (depth == 1) str.append(s.substr(j, k - j));
+                if (s[k] == '"') {
+                    j = k;
+                    break;
+                }
+                j = k + 2;  // a backslash and the character it escapes
+                if (j > s.size()) return r;
             }
-            if (j >= s.size()) return r;  // the prefix ends inside a string
             if (depth == 1 && want_value) {
-                if (last_key == "resourceType") r.resource_type = str;
+                if (last_key == "resourceType") {
+                    r.resource_type = str;
+                    // A Bundle is a Bundle however it goes on: no need to look further.
+                    if (str == "Bundle") return r;
+                }
                 want_value = false;
             } else if (depth == 1 && expect_key) {
                 last_key = str;
@@ -185,7 +197,9 @@ DataFormat detect_format(const std::string& path) {
 // Dispatch
 
 void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, const PatientSink& sink,
-                      std::vector<Rejection>& rejections, Diagnostics& diags) {
+                      std::vector<Rejection>& rejections, Diagnostics& diags, const LoadOptions& opt) {
+    using Clock = std::chrono::steady_clock;
+    auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     // One unit of work: a file, or the NDJSON files of one cohort.
     struct Unit {
         DataFormat format;
@@ -194,7 +208,9 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     std::vector<Unit> units;
     std::map<std::string, std::size_t> ndjson_unit;  // cohort key -> unit
     auto add = [&](const fs::path& p, const std::string& cohort, bool walked) {
+        auto t0 = Clock::now();
         DataFormat f = detect_format(p.string());
+        if (opt.stats) opt.stats->detect += since(t0);
         if (f == DataFormat::Unreadable) {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read the file: {}", p.string(), std::strerror(errno)));
             return;
@@ -280,12 +296,23 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
                 for (auto& t : r.patients) emit(std::move(t));
                 break;
             }
-            case DataFormat::FhirBundle:
+            case DataFormat::FhirBundle: {
+                auto t0 = Clock::now();
                 load_fhir_bundle(u.files.front(), b, emit, rejections, diags, &stats);
+                if (opt.stats) {
+                    opt.stats->bundle += since(t0);
+                    std::error_code ec;
+                    opt.stats->bytes.fetch_add(fs::file_size(u.files.front(), ec), std::memory_order_relaxed);
+                }
                 break;
-            case DataFormat::FhirNdjson:
-                load_fhir_ndjson(u.files, b, emit, rejections, diags, {}, &stats);
+            }
+            case DataFormat::FhirNdjson: {
+                NdjsonOptions nopt;
+                nopt.jobs = opt.jobs;
+                nopt.stats = opt.stats;
+                load_fhir_ndjson(u.files, b, emit, rejections, diags, nopt, &stats);
                 break;
+            }
             case DataFormat::Csv:
                 load_csv(u.files.front(), b, emit, rejections, diags);
                 break;

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <ctime>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -19,6 +22,15 @@ namespace crit {
 namespace {
 
 using namespace fhir;
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+// CPU seconds of the calling thread: phase times that a busy machine does not inflate.
+double thread_cpu() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 
 // ===========================================================================
 // Bundles
@@ -298,6 +310,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         return false;
     }
     // ---- Pass 1: index -------------------------------------------------------
+    double t_index = thread_cpu();
     std::vector<FileStamp> stamps(files.size());
     od::parser parser;
     Padded pad;
@@ -313,6 +326,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         }
         bool read_ok = for_each_line(in, [&](std::uint64_t offset, std::uint32_t line, std::string_view text,
                                              bool terminated) {
+            if (opt.stats) opt.stats->bytes.fetch_add(text.size() + 1, std::memory_order_relaxed);
             if (blank(text)) return;
             pad.set(text);
             LineHead head;
@@ -400,6 +414,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         if (stamp_of(files[fi]) != stamps[fi]) stamps[fi] = FileStamp{};
     }
 
+    if (opt.stats) opt.stats->index += thread_cpu() - t_index;
     // Records of patients the export does not have.
     auto orphan =
         std::stable_partition(refs.begin(), refs.end(), [&](const LineRef& r) { return keys[r.key].has_patient; });
@@ -411,58 +426,118 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
 
     if (opt.between_passes) opt.between_passes();
     // ---- Pass 2: build, a batch of whole patients at a time --------------------
+    double t_group = thread_cpu();
     std::vector<std::size_t> first =  // refs of patient rank i: [first[i], first[i+1])
         group_by_patient(refs, order.size(), [&](std::uint32_t key) { return keys[key].rank; });
+    if (opt.stats) opt.stats->group += thread_cpu() - t_group;
 
-    Reader reader(b, rejects, meds);
+    // A batch's patients are built by `jobs` workers, each with its own parser and its
+    // own rejections; they are handed on in Patient order, each patient's rejections
+    // just before it, so the output is the same for any number of workers.
+    struct Worker {
+        od::parser parser;
+        Padded pad;
+        std::vector<Rejection> rejects;
+        double parse = 0, records = 0, finish = 0;  // wall seconds, line by line: the split of `cpu`
+        double cpu = 0;                              // thread CPU seconds building patients
+    };
+    struct Built {
+        Timeline t;
+        std::vector<Rejection> rejects;
+    };
+    const std::size_t jobs = std::max<std::size_t>(1, opt.jobs);
+    std::vector<Worker> workers(jobs);
+    std::vector<Built> built;
     LineBatch batch(files, stamps);
+    auto build = [&](Worker& w, std::size_t p, Built& out) {
+        Reader reader(b, w.rejects, meds);
+        auto wreject = [&](const LineRef& ref, std::string path, const std::string& patient, RejectReason reason,
+                           std::string detail) {
+            w.rejects.push_back(Rejection{Origin{files[ref.file], ref.line, std::move(path)}, patient, reason,
+                                          std::move(detail)});
+        };
+        const Key& key = keys[order[p]];
+        PatientAcc acc;
+        acc.t.patient_id = key.id;
+        acc.t.birth_date = key.birth;
+        for (std::size_t r = first[p]; r < first[p + 1]; ++r) {
+            const LineRef& ref = refs[r];
+            auto text = batch.text(refs, r);
+            if (!text) {
+                wreject(ref, "", key.id, RejectReason::FileChanged,
+                        "the line could not be read back: the file changed (size or modification time) or vanished "
+                        "since it was indexed");
+                continue;
+            }
+            auto t0 = Clock::now();
+            JNode res;
+            try {
+                Json json(w.pad.set(*text));
+                od::document doc = w.pad.iterate(w.parser);
+                res = json.resource(doc.get_object(), 0, Reader::reads_field);
+            } catch (const simdjson::simdjson_error& e) {
+                wreject(ref, "", key.id, RejectReason::BadJson, json_error_text(e));
+                continue;
+            }
+            auto t1 = Clock::now();
+            w.parse += std::chrono::duration<double>(t1 - t0).count();
+            // The line read back must be the one indexed for this patient: never build a
+            // patient from another patient's record.
+            const std::string* subject = reference_of(res);
+            auto pid = subject ? patient_id_of_reference(*subject) : std::nullopt;
+            if (!pid || *pid != key.id) {
+                wreject(ref, "subject.reference", key.id, RejectReason::FileChanged,
+                        fmt::format("the line read back refers to {}, not to Patient/{}: the file changed since it "
+                                    "was indexed; the record is not used",
+                                    subject ? *subject : std::string("no patient"), key.id));
+                continue;
+            }
+            const std::string* id = str_at(&res, "id");
+            Place at(files[ref.file], nullptr, ref.line, "",
+                     id ? fmt::format("{}/{}", kRecordTypes[ref.type], *id) : std::string(kRecordTypes[ref.type]));
+            reader.record(res, kRecordTypes[ref.type], at, acc);
+            w.records += seconds_since(t1);
+        }
+        auto t2 = Clock::now();
+        out.t = reader.finish(std::move(acc));
+        w.finish += seconds_since(t2);
+        out.rejects.swap(w.rejects);
+        w.rejects.clear();
+    };
     for (std::size_t pi = 0; pi < order.size();) {
         std::size_t bytes = 0;
         std::size_t pj = batch_end(refs, first, pi, opt.batch_bytes, bytes);
+        double t_read = thread_cpu();
         batch.read(refs, first[pi], first[pj], bytes);
-        for (std::size_t p = pi; p < pj; ++p) {
-            const Key& key = keys[order[p]];
-            PatientAcc acc;
-            acc.t.patient_id = key.id;
-            acc.t.birth_date = key.birth;
-            for (std::size_t r = first[p]; r < first[p + 1]; ++r) {
-                const LineRef& ref = refs[r];
-                auto text = batch.text(refs, r);
-                if (!text) {
-                    reject(ref.file, ref.line, "", key.id, RejectReason::FileChanged,
-                           "the line could not be read back: the file changed (size or modification time) or vanished "
-                           "since it was indexed");
-                    continue;
-                }
-                JNode res;
-                try {
-                    Json json(pad.set(*text));
-                    od::document doc = pad.iterate(parser);
-                    res = json.resource(doc.get_object(), 0, Reader::reads_field);
-                } catch (const simdjson::simdjson_error& e) {
-                    reject(ref.file, ref.line, "", key.id, RejectReason::BadJson, json_error_text(e));
-                    continue;
-                }
-                // The line read back must be the one indexed for this patient: never build a
-                // patient from another patient's record.
-                const std::string* subject = reference_of(res);
-                auto pid = subject ? patient_id_of_reference(*subject) : std::nullopt;
-                if (!pid || *pid != key.id) {
-                    reject(ref.file, ref.line, "subject.reference", key.id, RejectReason::FileChanged,
-                           fmt::format("the line read back refers to {}, not to Patient/{}: the file changed since it "
-                                       "was indexed; the record is not used",
-                                       subject ? *subject : std::string("no patient"), key.id));
-                    continue;
-                }
-                const std::string* id = str_at(&res, "id");
-                Place at(files[ref.file], nullptr, ref.line, "",
-                         id ? fmt::format("{}/{}", kRecordTypes[ref.type], *id) : std::string(kRecordTypes[ref.type]));
-                reader.record(res, kRecordTypes[ref.type], at, acc);
-            }
-            sink(reader.finish(std::move(acc)));
+        if (opt.stats) opt.stats->read_back += thread_cpu() - t_read;
+        built.clear();
+        built.resize(pj - pi);
+        std::size_t threads = std::min(jobs, pj - pi);
+        auto work = [&](std::size_t k) {
+            double c0 = thread_cpu();
+            for (std::size_t p = pi + k; p < pj; p += threads) build(workers[k], p, built[p - pi]);
+            workers[k].cpu += thread_cpu() - c0;
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+        work(0);
+        for (auto& th : pool) th.join();
+        for (auto& one : built) {
+            for (auto& r : one.rejects) rejects.push_back(std::move(r));
+            sink(std::move(one.t));
         }
         pi = pj;
     }
+    // Timing each line by thread CPU time would cost a system call a line: each worker's
+    // CPU time is split in the proportions of its wall-clock times.
+    if (opt.stats)
+        for (const auto& w : workers) {
+            double wall = w.parse + w.records + w.finish;
+            double scale = wall > 0 ? w.cpu / wall : 0;
+            opt.stats->parse += w.parse * scale;
+            opt.stats->records += w.records * scale;
+            opt.stats->finish += w.finish * scale;
+        }
     return ok;
 }
 

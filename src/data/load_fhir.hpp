@@ -144,6 +144,8 @@ struct FhirStats {
 struct NdjsonOptions {
     std::size_t batch_bytes = std::size_t{64} << 20;  // resource text held at once in pass 2
     std::function<void()> between_passes;             // run after the index is built (tests change files here)
+    unsigned jobs = 1;                                // threads that parse and build patients in pass 2
+    LoadStats* stats = nullptr;                       // phase times and bytes read, when wanted
 };
 
 // Loads one Bundle (.json) file; its patients go to `sink` in entry order.
