@@ -262,6 +262,43 @@ std::uint8_t record_type_index(std::string_view t) {
     return 255;
 }
 
+// Pass 1 reads lines in blocks of this many bytes, and parses their heads in parallel.
+constexpr std::size_t kIndexBlock = std::size_t{4} << 20;
+
+struct PendingLine {
+    std::uint64_t offset;
+    std::uint32_t line;
+    std::size_t at, len;  // in the block's text
+    bool terminated;
+};
+
+// The head of one line, parsed (on any thread) before the line is indexed.
+struct Head {
+    enum State : std::uint8_t { Ok, Blank, NotObject, Error };
+    State state = Ok;
+    simdjson::error_code error = simdjson::SUCCESS;
+    LineHead head;  // on Error: what was read before it
+};
+
+struct HeadParser {
+    od::parser parser;
+    Padded pad;
+};
+
+void parse_head(HeadParser& hp, std::string_view text, Head& h) {
+    if (blank(text)) {
+        h.state = Head::Blank;
+        return;
+    }
+    hp.pad.set(text);
+    try {
+        if (!read_head(hp.parser, hp.pad, h.head)) h.state = Head::NotObject;
+    } catch (const simdjson::simdjson_error& e) {
+        h.state = Head::Error;
+        h.error = e.error();
+    }
+}
+
 }  // namespace
 
 bool load_fhir_bundle_text(const std::string& name, std::string text, const Bindings& b, const PatientSink& sink,
@@ -316,6 +353,8 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     Padded pad;
     MedicationIndex no_meds;
     Reader patient_reader(b, rejects, no_meds);
+    std::vector<HeadParser> head_parsers(std::max(1u, opt.jobs));
+    std::vector<Head> heads;
     for (std::size_t fi = 0; fi < files.size(); ++fi) {
         stamps[fi] = stamp_of(files[fi]);
         std::ifstream in(files[fi], std::ios::binary);
@@ -324,18 +363,19 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             ok = false;
             continue;
         }
-        bool read_ok = for_each_line(in, [&](std::uint64_t offset, std::uint32_t line, std::string_view text,
-                                             bool terminated) {
-            if (opt.stats) opt.stats->bytes.fetch_add(text.size() + 1, std::memory_order_relaxed);
-            if (blank(text)) return;
-            pad.set(text);
-            LineHead head;
-            try {
-                if (!read_head(parser, pad, head)) {
-                    reject(fi, line, "", "", RejectReason::BadJson, "an NDJSON line holds one JSON object (a FHIR resource)");
-                    return;
-                }
-            } catch (const simdjson::simdjson_error& e) {
+        // Lines are gathered into blocks of about 4 MiB; the heads of a block's lines are
+        // parsed on `jobs` threads, then indexed in line order on this one (the same index
+        // whatever the number of threads).
+        auto index_line = [&](std::uint64_t offset, std::uint32_t line, std::string_view text, bool terminated,
+                              Head& h) {
+            LineHead& head = h.head;
+            if (h.state == Head::Blank) return;
+            if (h.state == Head::NotObject) {
+                reject(fi, line, "", "", RejectReason::BadJson, "an NDJSON line holds one JSON object (a FHIR resource)");
+                return;
+            }
+            if (h.state == Head::Error) {
+                simdjson::simdjson_error e(h.error);
                 std::string patient;
                 if (head.ref.empty()) head.ref = reference_in_text(text);
                 if (auto pid = patient_id_of_reference(head.ref)) patient = *pid;
@@ -405,7 +445,36 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 return;
             }
             refs.push_back(LineRef{offset, fi, static_cast<std::uint32_t>(text.size()), line, key_for(*pid), type});
+        };
+        std::string block_text;
+        std::vector<PendingLine> block;
+        auto flush = [&] {
+            heads.assign(block.size(), Head{});
+            std::size_t n = block.size(), threads = std::min<std::size_t>(head_parsers.size(), n / 256 + 1);
+            auto work = [&](std::size_t k) {
+                HeadParser& hp = head_parsers[k];
+                for (std::size_t i = k * n / threads; i < (k + 1) * n / threads; ++i)
+                    parse_head(hp, std::string_view(block_text).substr(block[i].at, block[i].len), heads[i]);
+            };
+            std::vector<std::thread> pool;
+            for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+            work(0);
+            for (auto& th : pool) th.join();
+            for (std::size_t i = 0; i < n; ++i)
+                index_line(block[i].offset, block[i].line,
+                           std::string_view(block_text).substr(block[i].at, block[i].len), block[i].terminated,
+                           heads[i]);
+            block.clear();
+            block_text.clear();
+        };
+        bool read_ok = for_each_line(in, [&](std::uint64_t offset, std::uint32_t line, std::string_view text,
+                                             bool terminated) {
+            if (opt.stats) opt.stats->bytes.fetch_add(text.size() + 1, std::memory_order_relaxed);
+            block.push_back(PendingLine{offset, line, block_text.size(), text.size(), terminated});
+            block_text.append(text);
+            if (block_text.size() >= kIndexBlock) flush();
         });
+        flush();
         if (!read_ok) {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: read error", files[fi]));
             ok = false;
