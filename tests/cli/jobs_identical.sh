@@ -15,6 +15,10 @@ echo '{"resourceType":"Observation","status":"final","code":{"coding":[{"system"
 echo '{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},"subject":{"reference":"Patient/s-000011"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":150,"unit":"furlongs"}}' >> "$obs"
 mkdir "$dir/bundles"
 cp examples/fhir/cll/*.json "$dir/bundles/"
+# Diagnostics and rejections between patients: a Bundle cut short, a patient twice, a unit crit does not know.
+head -c 700 examples/fhir/cll/p-002.json > "$dir/bundles/p-002-cut.json"
+cp examples/fhir/cll/p-001.json "$dir/bundles/p-001-again.json"
+sed 's#"10\*9/L"#"furlongs"#' examples/fhir/cll/p-003.json | sed 's/p-003/p-003-u/g' > "$dir/bundles/p-003-units.json"
 for j in 1 2; do
   for set in export bundles; do
     "$crit" run -j $j --rules "$rules" "$dir/$set" --rejects "$dir/$set.rej$j" > "$dir/$set.out$j" 2> "$dir/$set.err$j" || true
@@ -29,3 +33,5 @@ n=$(grep -c '"patient"' "$dir/export.out1")
 [ "$n" -ge 300 ] || { echo "expected 300 patients, got $n" >&2; exit 1; }
 grep -q bad-json "$dir/export.rej1" && grep -q missing-patient "$dir/export.rej1" && grep -q unknown-unit "$dir/export.rej1" ||
   { echo "the export's rejections are missing" >&2; exit 1; }
+grep -q duplicate-patient "$dir/bundles.rej1" && grep -q 'appears twice' "$dir/bundles.err1" && grep -q 'p-002-cut.json' "$dir/bundles.err1" ||
+  { echo "the Bundles' diagnostics and rejections are missing" >&2; exit 1; }
