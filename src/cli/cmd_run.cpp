@@ -2,6 +2,8 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <mutex>
 #include <unistd.h>
 #include <chrono>
@@ -130,7 +132,6 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     // batch is evaluated by `jobs` threads sharing the immutable program (one
     // context each), and its output is written in input order before the next.
     constexpr std::size_t kBatch = 512;
-    std::vector<Timeline> batch;
     std::vector<std::string> lines;
     std::vector<EvalContext> contexts(std::max(1u, o.jobs));
     TableWriter table(p);
@@ -138,7 +139,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
     if (format == "csv") out << writer.csv_header();
-    auto flush = [&] {
+    auto evaluate_batch = [&](std::vector<Timeline>& batch) {
         auto e0 = std::chrono::steady_clock::now();
         if (format == "table") {
             for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
@@ -172,21 +173,71 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     LoadOptions lopt;
     lopt.jobs = o.jobs;
     lopt.stats = &load_stats;
-    for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
-        tally.take(rejections, rejects_out);
-        if (auto r = other_disease(p, t)) {
-            rejections.push_back(std::move(*r));
+    // With threads to spare, loading and evaluation overlap: the loader runs on a thread of
+    // its own and hands over full batches through a queue of at most two (memory stays
+    // bounded); this thread evaluates and writes them in the order they came. The loader
+    // alone touches the rejections, the tally and data_diags until it is joined.
+    const bool pipelined = o.jobs > 1;
+    std::mutex qm;
+    std::condition_variable qcv;
+    std::deque<std::vector<Timeline>> queue;
+    bool loaded = false;
+    std::vector<Timeline> batch;
+    auto hand_over = [&] {
+        if (!pipelined) {
+            evaluate_batch(batch);
             return;
         }
-        ++patients;
-        records += t.observations.size() + t.treatments.size();
-        batch.push_back(std::move(t));
-        if (batch.size() == kBatch) {
-            flush();
-            done.store(patients, std::memory_order_relaxed);
+        std::unique_lock<std::mutex> lock(qm);
+        qcv.wait(lock, [&] { return queue.size() < 2; });
+        queue.push_back(std::move(batch));
+        batch.clear();
+        qcv.notify_all();
+    };
+    std::exception_ptr load_error;
+    auto load = [&] {
+        try {
+            for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
+                tally.take(rejections, rejects_out);
+                if (auto r = other_disease(p, t)) {
+                    rejections.push_back(std::move(*r));
+                    return;
+                }
+                ++patients;
+                records += t.observations.size() + t.treatments.size();
+                batch.push_back(std::move(t));
+                if (batch.size() == kBatch) {
+                    hand_over();
+                    done.store(patients, std::memory_order_relaxed);
+                }
+            }, rejections, data_diags, lopt);
+            if (!batch.empty()) hand_over();
+        } catch (...) {
+            load_error = std::current_exception();
         }
-    }, rejections, data_diags, lopt);
-    flush();
+        std::lock_guard<std::mutex> lock(qm);
+        loaded = true;
+        qcv.notify_all();
+    };
+    if (!pipelined) {
+        load();
+    } else {
+        std::thread loader(load);
+        while (true) {
+            std::vector<Timeline> next;
+            {
+                std::unique_lock<std::mutex> lock(qm);
+                qcv.wait(lock, [&] { return loaded || !queue.empty(); });
+                if (queue.empty()) break;
+                next = std::move(queue.front());
+                queue.pop_front();
+                qcv.notify_all();
+            }
+            evaluate_batch(next);
+        }
+        loader.join();
+    }
+    if (load_error) std::rethrow_exception(load_error);
     progress.stop();
     if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
@@ -206,9 +257,10 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     summarize(patients, records, tally);
     if (o.stats) {
         double total = std::chrono::duration<double>(t1 - t0).count();
-        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
+        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions{}\n",
                                  total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
-                                 format == "table" ? 1u : contexts.size(), p.code.size());
+                                 format == "table" ? 1u : contexts.size(), p.code.size(),
+                                 pipelined ? fmt::format(" (overlapped: {:.3f} s wall in all)", total) : "");
         const LoadStats& ls = load_stats;
         std::cerr << fmt::format("crit: load phases (thread seconds): detect {:.3f}, index {:.3f}, group {:.3f}, read back "
                                  "{:.3f}, parse {:.3f}, records {:.3f}, finish {:.3f}, bundles {:.3f}; {:.1f} MB read, "
