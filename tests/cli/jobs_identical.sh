@@ -13,7 +13,8 @@ obs="$dir/export/Observation.ndjson"
 echo '{"resourceType":"Observation","subject":{"reference":"Patient/s-000007"}, bad}' >> "$obs"
 echo '{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},"subject":{"reference":"Patient/nobody"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":150,"unit":"10*9/L"}}' >> "$obs"
 echo '{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},"subject":{"reference":"Patient/s-000011"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":150,"unit":"furlongs"}}' >> "$obs"
-mkdir "$dir/bundles"
+# More Bundles than one window of parallel loading (8 per thread): 40 renamed copies.
+tools/bench/bundle_dir.sh 40 "$dir/bundles"
 cp examples/fhir/cll/*.json "$dir/bundles/"
 # Diagnostics and rejections between patients: a Bundle cut short, a patient twice, a unit crit does not know.
 head -c 700 examples/fhir/cll/p-002.json > "$dir/bundles/p-002-cut.json"
@@ -35,3 +36,5 @@ grep -q bad-json "$dir/export.rej1" && grep -q missing-patient "$dir/export.rej1
   { echo "the export's rejections are missing" >&2; exit 1; }
 grep -q duplicate-patient "$dir/bundles.rej1" && grep -q 'appears twice' "$dir/bundles.err1" && grep -q 'p-002-cut.json' "$dir/bundles.err1" ||
   { echo "the Bundles' diagnostics and rejections are missing" >&2; exit 1; }
+n=$(grep -c '"patient"' "$dir/bundles.out1")
+[ "$n" -ge 45 ] || { echo "expected at least 45 Bundle patients, got $n" >&2; exit 1; }
