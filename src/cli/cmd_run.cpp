@@ -1,5 +1,11 @@
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <unistd.h>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -57,6 +63,51 @@ void summarize(std::size_t patients, std::size_t records, const RejectTally& tal
                   << '\n';
 }
 
+// A line on stderr every few seconds while data loads: patients done, MB read and MB/s.
+// On a terminal it rewrites itself (\r) and is cleared at the end; elsewhere (--progress
+// into a log) each is a line of its own.
+class Progress {
+public:
+    Progress(bool on, const LoadStats& stats, const std::atomic<std::size_t>& patients)
+        : stats_(stats), patients_(patients), tty_(isatty(2) != 0) {
+        if (on) thread_ = std::thread([this] { loop(); });
+    }
+    ~Progress() { stop(); }
+    void stop() {
+        if (!thread_.joinable()) return;
+        {
+            std::lock_guard<std::mutex> lock(m_);
+            done_ = true;
+        }
+        cv_.notify_all();
+        thread_.join();
+        if (tty_ && printed_) std::cerr << "\r\033[K" << std::flush;
+    }
+
+private:
+    void loop() {
+        auto t0 = std::chrono::steady_clock::now();
+        std::unique_lock<std::mutex> lock(m_);
+        while (!cv_.wait_for(lock, std::chrono::seconds(2), [this] { return done_; })) {
+            double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            double mb = static_cast<double>(stats_.bytes.load(std::memory_order_relaxed)) / 1e6;
+            std::cerr << fmt::format("{}crit: {} patients, {:.0f} MB read, {:.0f} MB/s, {:.0f} s{}", tty_ ? "\r\033[K" : "",
+                                     patients_.load(std::memory_order_relaxed), mb, s > 0 ? mb / s : 0.0, s,
+                                     tty_ ? "" : "\n")
+                      << std::flush;
+            printed_ = true;
+        }
+    }
+    const LoadStats& stats_;
+    const std::atomic<std::size_t>& patients_;
+    bool tty_;
+    bool printed_ = false;
+    bool done_ = false;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::thread thread_;
+};
+
 }  // namespace
 
 int cmd_run(const RunOptions& o, const CompileOptions& copt) {
@@ -91,7 +142,6 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     // batch is evaluated by `jobs` threads sharing the immutable program (one
     // context each), and its output is written in input order before the next.
     constexpr std::size_t kBatch = 512;
-    std::vector<Timeline> batch;
     std::vector<std::string> lines;
     std::vector<EvalContext> contexts(std::max(1u, o.jobs));
     // FHIR cites the records each result used: the VM's trace, as explain reads it.
@@ -102,7 +152,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
     if (format == "csv") out << writer.csv_header();
-    auto flush = [&] {
+    auto evaluate_batch = [&](std::vector<Timeline>& batch) {
         auto e0 = std::chrono::steady_clock::now();
         if (format == "table") {
             for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
@@ -132,18 +182,78 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     RejectTally tally;
     std::ostream* rejects_out = rejects_file ? &rejects_file->stream() : nullptr;
     Diagnostics data_diags;
-    for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
-        tally.take(rejections, rejects_out);
-        if (auto r = other_disease(p, t)) {
-            rejections.push_back(std::move(*r));
+    LoadStats load_stats;
+    std::atomic<std::size_t> done{0};
+    Progress progress(o.progress || isatty(2), load_stats, done);
+    LoadOptions lopt;
+    lopt.jobs = o.jobs;
+    lopt.stats = &load_stats;
+    // With threads to spare, loading and evaluation overlap: the loader runs on a thread of
+    // its own and hands over full batches through a queue of at most two (memory stays
+    // bounded); this thread evaluates and writes them in the order they came. The loader
+    // alone touches the rejections, the tally and data_diags until it is joined.
+    const bool pipelined = o.jobs > 1;
+    std::mutex qm;
+    std::condition_variable qcv;
+    std::deque<std::vector<Timeline>> queue;
+    bool loaded = false;
+    std::vector<Timeline> batch;
+    auto hand_over = [&] {
+        if (!pipelined) {
+            evaluate_batch(batch);
             return;
         }
-        ++patients;
-        records += t.observations.size() + t.treatments.size();
-        batch.push_back(std::move(t));
-        if (batch.size() == kBatch) flush();
-    }, rejections, data_diags);
-    flush();
+        std::unique_lock<std::mutex> lock(qm);
+        qcv.wait(lock, [&] { return queue.size() < 2; });
+        queue.push_back(std::move(batch));
+        batch.clear();
+        qcv.notify_all();
+    };
+    std::exception_ptr load_error;
+    auto load = [&] {
+        try {
+            for_each_patient(o.data, *c.bindings, [&](Timeline&& t) {
+                tally.take(rejections, rejects_out);
+                if (auto r = other_disease(p, t)) {
+                    rejections.push_back(std::move(*r));
+                    return;
+                }
+                ++patients;
+                records += t.observations.size() + t.treatments.size();
+                batch.push_back(std::move(t));
+                if (batch.size() == kBatch) {
+                    hand_over();
+                    done.store(patients, std::memory_order_relaxed);
+                }
+            }, rejections, data_diags, lopt);
+            if (!batch.empty()) hand_over();
+        } catch (...) {
+            load_error = std::current_exception();
+        }
+        std::lock_guard<std::mutex> lock(qm);
+        loaded = true;
+        qcv.notify_all();
+    };
+    if (!pipelined) {
+        load();
+    } else {
+        std::thread loader(load);
+        while (true) {
+            std::vector<Timeline> next;
+            {
+                std::unique_lock<std::mutex> lock(qm);
+                qcv.wait(lock, [&] { return loaded || !queue.empty(); });
+                if (queue.empty()) break;
+                next = std::move(queue.front());
+                queue.pop_front();
+                qcv.notify_all();
+            }
+            evaluate_batch(next);
+        }
+        loader.join();
+    }
+    if (load_error) std::rethrow_exception(load_error);
+    progress.stop();
     if (format == "table") out << table.render() << std::flush;
     auto t1 = std::chrono::steady_clock::now();
     tally.take(rejections, rejects_out);
@@ -162,9 +272,17 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     summarize(patients, records, tally);
     if (o.stats) {
         double total = std::chrono::duration<double>(t1 - t0).count();
-        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions\n",
+        std::cerr << fmt::format("crit: load {:.3f} s, evaluate + format {:.3f} s ({:.0f} patients/s, {} threads), {} instructions{}\n",
                                  total - eval_seconds, eval_seconds, eval_seconds > 0 ? patients / eval_seconds : 0.0,
-                                 format == "table" ? 1u : contexts.size(), p.code.size());
+                                 format == "table" ? 1u : contexts.size(), p.code.size(),
+                                 pipelined ? fmt::format(" (overlapped: {:.3f} s wall in all)", total) : "");
+        const LoadStats& ls = load_stats;
+        std::cerr << fmt::format("crit: load phases (thread seconds): detect {:.3f}, index {:.3f}, group {:.3f}, read back "
+                                 "{:.3f}, parse {:.3f}, records {:.3f}, finish {:.3f}, bundles {:.3f}; {:.1f} MB read, "
+                                 "{:.1f} MB/s end to end\n",
+                                 ls.detect, ls.index, ls.group, ls.read_back, ls.parse, ls.records, ls.finish, ls.bundle,
+                                 static_cast<double>(ls.bytes.load()) / 1e6,
+                                 total > 0 ? static_cast<double>(ls.bytes.load()) / 1e6 / total : 0.0);
     }
     // Every write is checked: a full disk or a closed stdout is an error, not a quiet exit 0.
     bool written = true;

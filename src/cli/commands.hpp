@@ -38,7 +38,7 @@ struct RunOptions {
     std::string rules, as_of, format = "json", rejects, output;
     std::vector<std::string> data;
     unsigned jobs = 1;
-    bool strict = false, stats = false;
+    bool strict = false, stats = false, progress = false;
 };
 int cmd_run(const RunOptions& o, const CompileOptions& copt);
 

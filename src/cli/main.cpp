@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
     run->add_option("--rejects", ro.rejects, "write every rejected record as a JSON line to this file");
     run->add_option("-o,--output", ro.output, "write the results to this file (whole or not at all) instead of standard output");
     run->add_flag("--stats", ro.stats, "print load and evaluation times to stderr");
+    run->add_flag("--progress", ro.progress,
+                  "print patients done and MB/s read to stderr every few seconds (the default when stderr is a terminal)");
 
     auto* expl = app.add_subcommand("explain", "explain one patient's results: clauses, dates, data points, citations");
     expl->add_option("--rules", rules, "criteria file")->required();

@@ -1,6 +1,9 @@
 #include "core/units.hpp"
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -74,13 +77,26 @@ const char* canonical_unit(Dimension d) {
 }
 
 std::optional<Unit> find_unit(std::string_view s) {
+    // Every record with a quantity looks its unit up: a table sorted once by spelling,
+    // searched without copying the text unless it has spaces to drop.
+    static const std::vector<std::pair<std::string_view, const Row*>> sorted = [] {
+        std::vector<std::pair<std::string_view, const Row*>> v;
+        for (const auto& r : kUnits) v.emplace_back(r.spelling, &r);
+        std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        return v;
+    }();
     // "x 10^9/L" and "10⁹/L"-style variants are normalised by dropping spaces.
     std::string compact;
-    for (char c : s)
-        if (c != ' ') compact += c;
-    for (const auto& r : kUnits)
-        if (compact == r.spelling) return Unit{r.ucum, r.dim, r.factor};
-    return std::nullopt;
+    if (s.find(' ') != std::string_view::npos) {
+        for (char c : s)
+            if (c != ' ') compact += c;
+        s = compact;
+    }
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), s,
+                               [](const auto& e, std::string_view k) { return e.first < k; });
+    if (it == sorted.end() || it->first != s) return std::nullopt;
+    const Row& r = *it->second;
+    return Unit{r.ucum, r.dim, r.factor};
 }
 
 std::vector<Unit> units_of(Dimension d) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -84,15 +85,27 @@ JsonSniff sniff_json(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         char c = s[i];
         if (c == '"') {
+            // To the closing quote a run at a time (find_first_of is memchr-fast); only
+            // strings of the top level are copied.
             std::size_t j = i + 1;
             std::string str;
-            for (; j < s.size() && s[j] != '"'; ++j) {
-                if (s[j] == '\\') ++j;
-                else str += s[j];
+            while (true) {
+                std::size_t k = s.find_first_of("\"\\", j);
+                if (k == std::string_view::npos) return r;  // the prefix ends inside a string
+                if (depth == 1) str.append(s.substr(j, k - j));
+                if (s[k] == '"') {
+                    j = k;
+                    break;
+                }
+                j = k + 2;  // a backslash and the character it escapes
+                if (j > s.size()) return r;
             }
-            if (j >= s.size()) return r;  // the prefix ends inside a string
             if (depth == 1 && want_value) {
-                if (last_key == "resourceType") r.resource_type = str;
+                if (last_key == "resourceType") {
+                    r.resource_type = str;
+                    // A Bundle is a Bundle however it goes on: no need to look further.
+                    if (str == "Bundle") return r;
+                }
                 want_value = false;
             } else if (depth == 1 && expect_key) {
                 last_key = str;
@@ -185,7 +198,9 @@ DataFormat detect_format(const std::string& path) {
 // Dispatch
 
 void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, const PatientSink& sink,
-                      std::vector<Rejection>& rejections, Diagnostics& diags) {
+                      std::vector<Rejection>& rejections, Diagnostics& diags, const LoadOptions& opt) {
+    using Clock = std::chrono::steady_clock;
+    auto since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
     // One unit of work: a file, or the NDJSON files of one cohort.
     struct Unit {
         DataFormat format;
@@ -194,7 +209,9 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
     std::vector<Unit> units;
     std::map<std::string, std::size_t> ndjson_unit;  // cohort key -> unit
     auto add = [&](const fs::path& p, const std::string& cohort, bool walked) {
+        auto t0 = Clock::now();
         DataFormat f = detect_format(p.string());
+        if (opt.stats) opt.stats->detect += since(t0);
         if (f == DataFormat::Unreadable) {
             diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot read the file: {}", p.string(), std::strerror(errno)));
             return;
@@ -270,8 +287,72 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
         }
         sink(std::move(t));
     };
+    // Bundle files are loaded a window at a time on `jobs` threads, each into its own
+    // patients, rejections and diagnostics, with marks of how many rejections and
+    // diagnostics came before each patient; they are then replayed here in file order, so
+    // the sink sees exactly what one thread would have shown it. Memory: a window of files.
+    struct BundleLoad {
+        struct Patient {
+            Timeline t;
+            std::size_t rejects = 0, diags = 0;  // how many came before it
+        };
+        std::vector<Patient> patients;
+        std::vector<Rejection> rejects;
+        Diagnostics diags{std::size_t{1} << 40};  // all kept: the caller's diags apply its limit
+        FhirStats stats;
+        double seconds = 0;
+    };
+    const std::size_t jobs = std::max(1u, opt.jobs);
+    auto load_window = [&](std::size_t from, std::size_t to) {
+        std::vector<BundleLoad> loads(to - from);
+        std::size_t threads = std::min(jobs, to - from);
+        auto work = [&](std::size_t k) {
+            for (std::size_t i = k; i < loads.size(); i += threads) {
+                BundleLoad& l = loads[i];
+                auto t0 = Clock::now();
+                load_fhir_bundle(
+                    units[from + i].files.front(), b,
+                    [&l](Timeline&& t) {
+                        l.patients.push_back(BundleLoad::Patient{std::move(t), l.rejects.size(), l.diags.items().size()});
+                    },
+                    l.rejects, l.diags, &l.stats);
+                l.seconds = since(t0);
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+        work(0);
+        for (auto& th : pool) th.join();
+        for (std::size_t i = 0; i < loads.size(); ++i) {
+            current = from + i;
+            BundleLoad& l = loads[i];
+            std::size_t r = 0, d = 0;
+            auto catch_up = [&](std::size_t rejects_to, std::size_t diags_to) {
+                for (; r < rejects_to; ++r) rejections.push_back(std::move(l.rejects[r]));
+                for (; d < diags_to; ++d) diags.add(l.diags.items()[d]);
+            };
+            for (auto& pt : l.patients) {
+                catch_up(pt.rejects, pt.diags);
+                emit(std::move(pt.t));
+            }
+            catch_up(l.rejects.size(), l.diags.items().size());
+            for (const auto& [type, n] : l.stats.skipped_types) stats.skipped_types[type] += n;
+            if (opt.stats) {
+                opt.stats->bundle += l.seconds;
+                std::error_code ec;
+                opt.stats->bytes.fetch_add(fs::file_size(units[current].files.front(), ec), std::memory_order_relaxed);
+            }
+        }
+    };
     for (current = 0; current < units.size(); ++current) {
         const Unit& u = units[current];
+        if (u.format == DataFormat::FhirBundle && jobs > 1) {
+            std::size_t to = current + 1;
+            while (to < units.size() && to - current < 8 * jobs && units[to].format == DataFormat::FhirBundle) ++to;
+            load_window(current, to);
+            current = to - 1;
+            continue;
+        }
         switch (u.format) {
             case DataFormat::Yaml: {
                 LoadResult r;
@@ -280,12 +361,23 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
                 for (auto& t : r.patients) emit(std::move(t));
                 break;
             }
-            case DataFormat::FhirBundle:
+            case DataFormat::FhirBundle: {
+                auto t0 = Clock::now();
                 load_fhir_bundle(u.files.front(), b, emit, rejections, diags, &stats);
+                if (opt.stats) {
+                    opt.stats->bundle += since(t0);
+                    std::error_code ec;
+                    opt.stats->bytes.fetch_add(fs::file_size(u.files.front(), ec), std::memory_order_relaxed);
+                }
                 break;
-            case DataFormat::FhirNdjson:
-                load_fhir_ndjson(u.files, b, emit, rejections, diags, {}, &stats);
+            }
+            case DataFormat::FhirNdjson: {
+                NdjsonOptions nopt;
+                nopt.jobs = opt.jobs;
+                nopt.stats = opt.stats;
+                load_fhir_ndjson(u.files, b, emit, rejections, diags, nopt, &stats);
                 break;
+            }
             case DataFormat::Csv:
                 load_csv(u.files.front(), b, emit, rejections, diags);
                 break;

@@ -35,8 +35,14 @@ DataFormat detect_format(const std::string& path);
 // to diags (the run goes on with the other files); record-level ones to
 // `rejections`. A patient id seen in an earlier file is an error and the later
 // patient is dropped, as the YAML loader does within a file.
+// `jobs` threads parse (the output is the same for any number); `stats`, when given,
+// receives phase times and the bytes read so far.
+struct LoadOptions {
+    unsigned jobs = 1;
+    LoadStats* stats = nullptr;
+};
 void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, const PatientSink& sink,
-                      std::vector<Rejection>& rejections, Diagnostics& diags);
+                      std::vector<Rejection>& rejections, Diagnostics& diags, const LoadOptions& opt = {});
 
 // Loads every patient from `paths` into `out` (for_each_patient, collected).
 void load_patients(const std::vector<std::string>& paths, const Bindings& b, LoadResult& out, Diagnostics& diags);

@@ -20,20 +20,27 @@
 //
 // NDJSON streaming, and its memory bound. The patients of an export are grouped
 // without holding the export:
-//   pass 1 (index): each file is read sequentially in 1 MiB blocks; each line
-//     is parsed just far enough to find its resourceType and subject. Patient
+//   pass 1 (index): each file is read sequentially in 1 MiB blocks; the lines
+//     are gathered in blocks of about 4 MiB whose heads are parsed on `jobs`
+//     threads, each line just far enough to find its resourceType and subject,
+//     then indexed in line order. Patient
 //     lines register the patient (id, birthDate, in file order); Medication
 //     lines are kept (id -> codes) for medicationReference; every other line
 //     becomes a 24-byte LineRef {offset, length, line, file, type, patient}.
 //   pass 2 (build): the LineRefs are sorted by (patient order, file, offset)
 //     and cut into batches of whole patients whose text totals at most
 //     `NdjsonOptions::batch_bytes` (one patient larger than that is a batch of
-//     its own). A batch's lines are read back in file order (sequential I/O),
-//     parsed, turned into timelines, and each patient is handed to the sink in
-//     Patient.ndjson order; then the batch is freed.
+//     its own). A batch's lines are read back in file order, lines that lie
+//     close together in one read (sequential I/O: a batch is a few large reads,
+//     not a seek and a read per line; the bytes between them, at most half the
+//     batch's own size, are read and dropped). Its patients are parsed and
+//     turned into timelines on `jobs` threads (a parser, a Reader and a list of
+//     rejections each), and each patient is handed to the sink in
+//     Patient.ndjson order, its rejections just before it, so the output does not
+//     depend on the number of threads; then the batch is freed.
 //   Memory: 24 B per indexed resource + ~(64 B + id) per patient + the distinct
-//   Medication resources, plus one batch (batch_bytes of text and its
-//   timelines). E.g. 10 million resources of 100k patients: ~250 MB of index
+//   Medication resources, plus one batch (up to 1.5 x batch_bytes of text and
+//   its timelines) and one 4 MiB block of pass 1. E.g. 10 million resources of 100k patients: ~250 MB of index
 //   and 64 MiB of text, whatever the export's size on disk. What the sink keeps
 //   is the caller's business (load_patients collects everything; a streaming
 //   caller evaluates and drops each patient).
@@ -144,6 +151,8 @@ struct FhirStats {
 struct NdjsonOptions {
     std::size_t batch_bytes = std::size_t{64} << 20;  // resource text held at once in pass 2
     std::function<void()> between_passes;             // run after the index is built (tests change files here)
+    unsigned jobs = 1;                                // threads that parse and build patients in pass 2
+    LoadStats* stats = nullptr;                       // phase times and bytes read, when wanted
 };
 
 // Loads one Bundle (.json) file; its patients go to `sink` in entry order.

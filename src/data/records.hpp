@@ -4,6 +4,8 @@
 // quantities, yes/no, coded values, phases) that make the YAML, CSV and FHIR
 // loaders reject alike. Loaders include this, never the front door (load_data.hpp).
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -51,6 +53,22 @@ struct LoadResult {
 
 // Receives each finished (finalized) patient timeline, once, in a deterministic order.
 using PatientSink = std::function<void(Timeline&&)>;
+
+// What a load cost, phase by phase (`crit run --stats`, docs/performance.md), and how far
+// it has got (`bytes`, read by the progress line from another thread). NDJSON phase times
+// are CPU seconds of the threads doing them (parse and records add up all parsing
+// threads); detect and bundles are wall seconds.
+struct LoadStats {
+    std::atomic<std::uint64_t> bytes{0};  // input bytes read (the first read of each file)
+    double detect = 0;     // format detection (the head of every file)
+    double index = 0;      // NDJSON pass 1: file I/O, line scan, head parse, index
+    double group = 0;      // NDJSON: sorting the index by patient
+    double read_back = 0;  // NDJSON pass 2: reading the lines of a batch back
+    double parse = 0;      // JSON parse into the positioned tree (JNode)
+    double records = 0;    // tree -> timeline records (codes, units, dates, rejections)
+    double finish = 0;     // timeline construction (finish, finalize) and handing patients on
+    double bundle = 0;     // Bundle files: read, parse and build, all in one
+};
 
 // Record conversions shared by the FHIR and CSV loaders (same rules, and the
 // same rejection reasons, as the YAML loader).

@@ -898,6 +898,54 @@ TEST_CASE("NDJSON: patients mixed across files are grouped, in Patient.ndjson or
     }
 }
 
+// Pass 2 builds a batch's patients on several threads: what comes out (patients, their
+// records and origins, and every rejection, in order) must not depend on how many.
+TEST_CASE("NDJSON: any number of parsing threads gives the same patients and rejections, in the same order",
+          "[fhir]") {
+    TempDir dir;
+    std::vector<json> pats, o, cond;
+    for (int p = 0; p < 23; ++p) pats.push_back(patient(fmt::format("p{}", (p * 7) % 23), "1950-01-01"));
+    for (int i = 0; i < 230; ++i) {
+        std::string pid = fmt::format("p{}", (i * 5) % 23);
+        if (i % 17 == 0) o.push_back(observation(kLoinc, "99999-9", qty(1, "10*9/L"), "2024-01-01", pid));  // unbound
+        else if (i % 19 == 0) o.push_back(observation(kLoinc, "777-3", qty(100, "furlongs"), "2024-01-01", pid));
+        else o.push_back(observation(kLoinc, "777-3", qty(100 + i, "10*9/L"), fmt::format("2024-{:02}-01", i % 12 + 1), pid));
+    }
+    o.push_back(observation(kLoinc, "777-3", qty(5, "10*9/L"), "2024-01-01", "nobody"));
+    for (int p = 0; p < 23; p += 3) cond.push_back(condition(kSnomed, "92814006", "2023-01-01", fmt::format("p{}", p)));
+    std::string obs_text = lines(o);
+    obs_text.insert(obs_text.find('\n', obs_text.size() / 2) + 1, "{\"resourceType\": \"Observation\", \"subject\": {\"reference\": \"Patient/p3\"}, bad}\n");
+    auto ob = dir.write("Observation.ndjson", obs_text);
+    auto pa = dir.write("Patient.ndjson", lines(pats));
+    auto co = dir.write("Condition.ndjson", lines(cond));
+    auto dump = [](const Loaded& l) {
+        std::string s;
+        for (const auto& t : l.patients) {
+            s += t.patient_id + " " + t.diagnosis + "\n" + observation_dump(t);
+            for (const auto& org : t.origins) s += fmt::format("  {}:{} {}\n", org.file, org.line, org.path);
+        }
+        for (const auto& r : l.rejects)
+            s += fmt::format("R {}:{} {} {} {} {}\n", r.origin.file, r.origin.line, r.origin.path, r.patient_id,
+                             reject_reason_name(r.reason), r.detail);
+        return s;
+    };
+    NdjsonOptions one;
+    one.batch_bytes = 700;  // a few patients a batch: many batches
+    auto base = ndjson({ob, pa, co}, one);
+    REQUIRE(base.patients.size() == 23);
+    CHECK(base.rejects.size() >= 4);  // unbound, unknown unit, no such patient, bad JSON
+    std::string expected = dump(base);
+    for (unsigned jobs : {2u, 3u, 8u}) {
+        for (std::size_t batch : {std::size_t{700}, std::size_t{64} << 20}) {
+            INFO("jobs " << jobs << ", batch_bytes " << batch);
+            NdjsonOptions opt;
+            opt.batch_bytes = batch;
+            opt.jobs = jobs;
+            CHECK(dump(ndjson({ob, pa, co}, opt)) == expected);
+        }
+    }
+}
+
 TEST_CASE("NDJSON: a truncated file keeps every patient before (and beside) the bad line", "[fhir]") {
     TempDir dir;
     auto pat = dir.write("Patient.ndjson", lines({patient("p1"), patient("p2"), patient("p3")}));
