@@ -243,7 +243,7 @@ TEST_CASE("BUG check: the missing-normal-range note does not suggest `<` for a b
 
 // Beyond the byte-for-byte comparison: properties the goldens are meant to show.
 
-TEST_CASE("golden: every check input reports something; the units file reports no error", "[golden]") {
+TEST_CASE("golden: every check input reports something, the units file reports no error", "[golden]") {
     AtRoot root;
     for (const auto& f : inputs("check")) {
         INFO(f.string());

@@ -124,7 +124,7 @@ TEST_CASE("CSV: censored values, comparator and detection_limit columns", "[csv]
     CHECK(r.origin.path == "comparator");
 }
 
-TEST_CASE("CSV: treatments, periods and continuous therapy; diagnosis and birth date", "[csv]") {
+TEST_CASE("CSV: treatments, periods and continuous therapy, diagnosis and birth date", "[csv]") {
     auto l = load(kHeader +
                   "p1,1956-04-12,birth_date,,,,\n"
                   "p1,2023-11-02,diagnosis,CLL,,,\n"
@@ -132,9 +132,12 @@ TEST_CASE("CSV: treatments, periods and continuous therapy; diagnosis and birth 
                   "p1,2024-07-01,treatment,ibrutinib,,,\n"
                   "p1,2024-08-01/,treatment,venetoclax,,,\n"
                   "p1,2024-09-01,treatment,,,http://www.nlm.nih.gov/research/umls/rxnorm,121191\n"
-                  "p1,2024-10-01T08:00:00-04:00/2024-10-02,treatment,experimental-x,,,\n");
+                  "p1,2024-10-01T08:00:00-04:00/2024-10-02,treatment,chlorambucil,,,\n"
+                  "p1,2024-11-01,treatment,experimental-x,,,\n");
     INFO(l.summary());
-    REQUIRE(l.rejects.empty());
+    // A drug the bindings do not name is a rejection (unknown-drug), not a treatment without classes.
+    REQUIRE(l.rejects.size() == 1);
+    CHECK(l.rejected("unknown-drug").origin.line == 9);
     const Timeline& t = l.one();
     CHECK(t.birth_date == day("1956-04-12"));
     CHECK(t.diagnosis == "CLL");
@@ -148,9 +151,8 @@ TEST_CASE("CSV: treatments, periods and continuous therapy; diagnosis and birth 
     CHECK(has_class(t.treatments[1], "btk_inhibitor"));
     CHECK_FALSE(t.treatments[2].end);
     CHECK(t.treatments[3].drug == "rituximab");
-    CHECK(t.treatments[4].drug == "experimental-x");  // unbound name: kept, no classes (as in YAML)
-    CHECK(t.treatments[4].classes.empty());
-    CHECK(t.treatments[4].start == day("2024-10-01"));
+    CHECK(t.treatments[4].drug == "chlorambucil");
+    CHECK(t.treatments[4].start == day("2024-10-01"));  // the date as written in its own offset
 }
 
 TEST_CASE("CSV: the optional phase column gives a treatment its phase and the phase's classes", "[csv][phase]") {
@@ -251,7 +253,7 @@ TEST_CASE("CSV: every rejection reason with line and column", "[csv]") {
     CHECK(l.rejects.size() == 15);
 }
 
-TEST_CASE("CSV: a header without the required columns is a diagnostic; unknown columns warn", "[csv]") {
+TEST_CASE("CSV: a header without the required columns is a diagnostic, unknown columns warn", "[csv]") {
     auto bad = load("patient,time,concept,value\np1,2024-01-01,platelets,100\n");
     CHECK_FALSE(bad.ok);
     CHECK(bad.patients.empty());

@@ -30,7 +30,7 @@ TEST_CASE("lsp: file URIs name paths, percent-decoded") {
     CHECK(path_of_uri("file:///bad%2") == "/bad%2");
 }
 
-TEST_CASE("lsp: frames are read by Content-Length; unusable headers are an error, not the end") {
+TEST_CASE("lsp: frames are read by Content-Length, unusable headers are an error, not the end") {
     std::istringstream in("Content-Length: 2\r\n\r\n{}\r\nX-Other: 1\r\n\r\ncontent-length: 3\r\nContent-Type: x\r\n\r\n[1]");
     auto a = read_lsp_frame(in);
     REQUIRE(a);
@@ -46,7 +46,7 @@ TEST_CASE("lsp: frames are read by Content-Length; unusable headers are an error
     CHECK(!read_lsp_frame(cut));  // input ended inside a body
 }
 
-TEST_CASE("lsp: incremental changes apply by range; bad params never throw") {
+TEST_CASE("lsp: incremental changes apply by range, bad params never throw") {
     LspServer s({});
     auto msg = [](json j) { j["jsonrpc"] = "2.0"; return j.dump(); };
     s.handle(msg({{"id", 1}, {"method", "initialize"}, {"params", json::object()}}));

@@ -175,7 +175,7 @@ TEST_CASE("and/or over series with different boundaries, n-ary", "[temporal][log
     CHECK(show(out) == "2024-01-01 M | 2024-03-01 N | 2024-06-01 M");
 }
 
-TEST_CASE("sample: the segment standing on a day; unknown outside the domain", "[temporal][logic]") {
+TEST_CASE("sample: the segment standing on a day, unknown outside the domain", "[temporal][logic]") {
     auto s = ts({{"2024-01-01", N}, {"2024-03-01", M}});
     CHECK(sample(s, kYear, D("2024-02-29")) == N);
     CHECK(sample(s, kYear, D("2024-03-01")) == M);
@@ -675,7 +675,7 @@ TEST_CASE("episodes_of: each class forms episodes by its own episode_gap", "[tem
     CHECK(show(eps) == "2024-01-01..2024-01-12 | 2024-01-13..2024-01-14");
 }
 
-TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap; consolidation does not cut",
+TEST_CASE("course_cuts: the bindings' cutting classes, each by its own gap, consolidation does not cut",
           "[temporal][episodes][phase]") {
     Bindings b;
     b.classes = {DrugClass{"chemo", "", Duration{0, 60}, true}, DrugClass{"support", "", Duration{0, 60}, false},
@@ -765,7 +765,7 @@ TEST_CASE("first_met and last_met", "[temporal][dates]") {
     CHECK(show_date(first_met(constant(M), kYear)) == "2024-01-01");
 }
 
-TEST_CASE("compare_dates: never sorts after every date; unknown decides nothing", "[temporal][dates]") {
+TEST_CASE("compare_dates: never sorts after every date, unknown decides nothing", "[temporal][dates]") {
     const DateVal a = DateVal::known(D("2024-03-01")), b = DateVal::known(D("2024-04-01"));
     const DateVal never = DateVal::never(), unknown = DateVal::unknown();
     struct Row {

@@ -48,7 +48,7 @@ TEST_CASE("mass concentration: 1 g/dL = 10 g/L", "[units]") {
     CHECK(from_canonical(110.0, unit("g/dL")) == Approx(11.0));
 }
 
-TEST_CASE("fractions: % and the UCUM unity; MRD 10^-4 = 0.01 %", "[units]") {
+TEST_CASE("fractions: % and the UCUM unity, MRD 10^-4 = 0.01 %", "[units]") {
     CHECK(unit("%").dim == Dimension::Fraction);
     CHECK(canon(30, "%") == Approx(30));
     CHECK(unit("1").dim == Dimension::Fraction);

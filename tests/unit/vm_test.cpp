@@ -1024,7 +1024,7 @@ TEST_CASE("vm: `measured from` uses only results dated on or after its date", "[
 
 // ---- how absence is read: `recorded: when-present` -------------------------------------
 
-TEST_CASE("vm: a finding recorded only when present reads absent where no record stands; others stay unknown",
+TEST_CASE("vm: a finding recorded only when present reads absent where no record stands, others stay unknown",
           "[vm][when-present]") {
     const std::string path = (std::filesystem::temp_directory_path() / "crit-when-present.yaml").string();
     {
