@@ -382,6 +382,7 @@ void for_each_patient(const std::vector<std::string>& paths, const Bindings& b, 
                 load_csv(u.files.front(), b, emit, rejections, diags);
                 break;
             case DataFormat::Unknown:
+            case DataFormat::Unreadable:  // reported when the file was listed; never a unit
                 break;
         }
     }
