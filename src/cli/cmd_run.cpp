@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/results.hpp"
+#include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"
