@@ -30,6 +30,7 @@ import argparse
 import heapq
 import json
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -132,12 +133,12 @@ _PACKS = {}
 
 
 def _worker_pack(recipe):
-    # Compiled once per worker process, then reused by every shard it evaluates.
-    key = repr(recipe)
-    if key not in _PACKS:
-        fn, args = recipe
-        _PACKS[key] = fn(*args)
-    return _PACKS[key]
+    # Compiled once per worker process, then reused by every shard it evaluates. The recipe
+    # travels pickled: Dask would run a (function, args) tuple as a task of its own.
+    if recipe not in _PACKS:
+        fn, args = pickle.loads(recipe)
+        _PACKS[recipe] = fn(*args)
+    return _PACKS[recipe]
 
 
 def evaluate_shard(recipe, shard, workdir, as_of, threads):
@@ -209,7 +210,7 @@ def run(pack, data, client, output=None, workdir=None, shards=None, as_of=None,
     own_workdir = workdir is None
     workdir = tempfile.mkdtemp(prefix="crit-dask-") if own_workdir else os.fspath(workdir)
     os.makedirs(workdir, exist_ok=True)
-    recipe = pack.__reduce__()
+    recipe = pickle.dumps(pack.__reduce__())
     as_of = None if as_of is None else str(as_of)
     try:
         futures = [client.submit(partition_range, path, fi, ci, start, end, shards, workdir, pure=False)
