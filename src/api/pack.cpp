@@ -25,6 +25,9 @@ namespace {
 
 Pack::Impl* compiled(std::unique_ptr<Pack::Impl> impl, const Diagnostics& d) {
     impl->diagnostics = to_api(d);
+    // A diagnostic about the file as a whole (it cannot be read) has no position: it names the pack.
+    for (auto& x : impl->diagnostics)
+        if (x.file.empty()) x.file = impl->path;
     if (d.has_errors() || !impl->c.program) {
         auto first = std::find_if(impl->diagnostics.begin(), impl->diagnostics.end(),
                                   [](const Diagnostic& x) { return x.severity == "error"; });

@@ -114,7 +114,7 @@ def test_compile_error_carries_code_file_line(tmp_path):
 def test_missing_rules_file_is_a_compile_error(tmp_path):
     with pytest.raises(crit.CompileError) as e:
         crit.compile(tmp_path / "none.crit")
-    assert e.value.code == "io"
+    assert e.value.code == "io" and e.value.file == str(tmp_path / "none.crit")
 
 
 def test_unreadable_data_is_a_data_error_with_the_rest_evaluated(pack, tmp_path):
