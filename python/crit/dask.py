@@ -31,6 +31,7 @@ import heapq
 import json
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -59,9 +60,22 @@ def _patient_of_reference(ref):
     return pid or None
 
 
+# The fast path: a line whose only "subject" is an object starting with a plain
+# "reference" string is a record of that patient, whatever else the line holds (a line
+# that is not valid JSON is rejected by the loader in whichever shard it lands, once).
+# Anything else (Patient, Medication, `patient` references, escapes) is parsed.
+_SUBJECT = re.compile(rb'"subject"\s*:\s*\{\s*"reference"\s*:\s*"([^"\\]*)"')
+_TYPE = re.compile(rb'"resourceType"\s*:\s*"([A-Za-z]+)"')
+
+
 def patient_key(line):
     """The patient id a resource line belongs to; None when it names none (it goes to shard
     0 and is rejected there); _EVERY_SHARD for a Medication."""
+    if line.count(b'"subject"') == 1:
+        kind = _TYPE.search(line)
+        ref = _SUBJECT.search(line)
+        if kind and ref and kind.group(1) not in (b"Patient", b"Medication") and line.count(b'"resourceType"') == 1:
+            return _patient_of_reference(ref.group(1).decode("utf-8", "surrogateescape"))
     try:
         r = json.loads(line)
     except ValueError:

@@ -56,6 +56,12 @@ def test_a_patients_records_stay_together():
     assert crit.dask.patient_key(b'{"resourceType":"Medication","id":"m"}') == crit.dask._EVERY_SHARD
     assert crit.dask.patient_key(b'{"resourceType":"Observation","subject":{"reference":"urn:uuid:1"}}') is None
     assert crit.dask.patient_key(b'{not json') is None
+    # Past the fast path: a `patient` reference, escapes, a contained resource with its own subject.
+    assert crit.dask.patient_key(b'{"resourceType":"Procedure","patient":{"reference":"Patient/p-8"}}') == "p-8"
+    assert crit.dask.patient_key(b'{"resourceType":"Observation","subject":{"reference":"Patient/p\\u002d9"}}') == "p-9"
+    contained = (b'{"resourceType":"Observation","contained":[{"resourceType":"Observation",'
+                 b'"subject":{"reference":"Patient/other"}}],"subject":{"reference":"Patient/p-10"}}')
+    assert crit.dask.patient_key(contained) == "p-10"
 
 
 def test_bad_lines_are_rejected_once(client, crit_binary, tmp_path):
