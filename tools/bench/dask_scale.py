@@ -22,11 +22,18 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_s():
+    # CPU time of this process: on a shared machine a steadier figure than wall time.
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def child(kind, args):
     # One measurement in this (fresh) process: its peak RSS is the step's alone.
     import crit
     import crit.dask as cd
     t0 = time.perf_counter()
+    c0 = cpu_s()
     if kind == "partition":
         files = cd._inputs(args["export"])
         lines = read = tasks = 0
@@ -38,18 +45,18 @@ def child(kind, args):
                 lines += n
                 tasks += 1
                 worst = max(worst, s)
-        secs = time.perf_counter() - t0
-        out = {"step": "partition", "tasks": tasks, "lines": lines, "mb": read / 1e6, "seconds": secs,
-               "mb_per_s": read / 1e6 / secs, "slowest_task_s": worst, "peak_rss_mb": peak_rss_mb()}
+        secs, cpu = time.perf_counter() - t0, cpu_s() - c0
+        out = {"step": "partition", "tasks": tasks, "lines": lines, "mb": read / 1e6, "seconds": secs, "cpu_s": cpu,
+               "mb_per_cpu_s": read / 1e6 / cpu, "slowest_task_s": worst, "peak_rss_mb": peak_rss_mb()}
     else:
         pack = crit.compile(args["rules"])
         recipe = __import__("pickle").dumps(pack.__reduce__())
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), cpu_s()
         r = cd.evaluate_shard(recipe, args["shard"], args["workdir"], None, 1)
-        secs = time.perf_counter() - t1
+        secs, cpu = time.perf_counter() - t1, cpu_s() - c1
         out = {"step": "evaluate-shard", "shard": args["shard"], "patients": r["patients"], "mb": r["bytes"] / 1e6,
-               "compile_s": t1 - t0, "seconds": secs, "patients_per_s": r["patients"] / secs,
-               "mb_per_s": r["bytes"] / 1e6 / secs, "peak_rss_mb": peak_rss_mb()}
+               "compile_s": t1 - t0, "seconds": secs, "cpu_s": cpu, "patients_per_cpu_s": r["patients"] / cpu,
+               "mb_per_cpu_s": r["bytes"] / 1e6 / cpu, "peak_rss_mb": peak_rss_mb()}
     print(json.dumps(out))
 
 
@@ -85,6 +92,15 @@ def main():
     shard_mb = sum(os.path.getsize(os.path.join(work, "shard-00000", n)) for n in os.listdir(os.path.join(work, "shard-00000")))
     print(json.dumps({"shard0_mb": shard_mb / 1e6}), flush=True)
     measure("evaluate", {"rules": a.rules, "shard": 0, "workdir": work})
+    # The same shard through `crit run` (one thread), for the cost of the Python path.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run([a.crit, "run", "--rules", a.rules, os.path.join(work, "shard-00000")], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    print(json.dumps({"step": "crit-run-shard", "seconds": time.perf_counter() - t0, "cpu_s": cpu,
+                      "mb_per_cpu_s": shard_mb / 1e6 / cpu, "peak_rss_mb": after.ru_maxrss / 1024}), flush=True)
     subprocess.run(["rm", "-rf", work])
     if a.skip_cluster:
         return
