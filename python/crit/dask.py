@@ -164,7 +164,7 @@ def evaluate_shard(recipe, shard, workdir, as_of, threads):
     size = sum(e.stat().st_size for e in os.scandir(folder))
     lines = pack._pack._lines([folder], as_of, threads)
     pairs, report = lines
-    pairs.sort(key=lambda pl: pl[0])
+    pairs.sort(key=lambda pl: _key_of_line(pl[1]))  # the merge's key, exactly
     out_dir = os.path.join(workdir, "out")
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, f"shard-{shard:05d}.jsonl"), "w", encoding="utf-8") as out:
@@ -193,7 +193,13 @@ def _inputs(data):
     return files
 
 
+_PATIENT_FIRST = '{"patient":"'
+
+
 def _key_of_line(line):
+    # crit run's line starts with the patient: decode that string only, not the line.
+    if line.startswith(_PATIENT_FIRST):
+        return json.decoder.scanstring(line, len(_PATIENT_FIRST))[0]
     return json.loads(line)["patient"]
 
 
