@@ -344,6 +344,11 @@ int cmd_compare(const CompareOptions& o, const CompileOptions& copt) {
     std::vector<Rejection> rejections;
     Diagnostics data_diags;
     std::size_t rejected = 0, other = 0;
+    // Counted as they come, so a cohort's rejections are never all held at once.
+    auto drain = [&] {
+        for (const auto& r : rejections) rejected += !is_skip(r), other += r.reason == RejectReason::OtherDisease;
+        rejections.clear();
+    };
     for_each_patient(o.data, *ca.bindings, [&](Timeline&& t) {
         for (const Program* p : {a.p, b.p})
             if (auto r = other_disease(*p, t)) {
@@ -354,10 +359,9 @@ int cmd_compare(const CompareOptions& o, const CompileOptions& copt) {
         const Evaluation& eb = evaluate(*b.p, t, as_of, xb);
         if (csv) csv->add(t, *a.p, ea, *b.p, eb);
         else cmp.add(t, ea, eb);
-        for (const auto& r : rejections) rejected += !is_skip(r), other += r.reason == RejectReason::OtherDisease;
-        rejections.clear();
+        drain();
     }, rejections, data_diags);
-    for (const auto& r : rejections) rejected += !is_skip(r), other += r.reason == RejectReason::OtherDisease;
+    drain();
     print_diags(data_diags);
     if (o.format == "json") cmp.write_json(std::cout, o.as_of);
     else if (o.format == "text") cmp.write_text(std::cout, o.as_of);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/fhir_results.hpp"
 #include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -65,6 +66,15 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     auto c = compile_file(o.rules, d, copt);
     if (print_diags(d) || !c.program) return 1;
     const Program& p = *c.program;
+    std::string issued;
+    if (format == "fhir") {
+        std::string why;
+        issued = fhir_issued_instant(why);
+        if (!why.empty()) {
+            std::cerr << "crit run: " << why << "\n";
+            return 64;
+        }
+    }
     // Output files are opened before the run (an unwritable path fails now, not after it) and
     // appear under their names only when complete.
     std::optional<AtomicFile> rejects_file, output_file;
@@ -84,8 +94,11 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::vector<Timeline> batch;
     std::vector<std::string> lines;
     std::vector<EvalContext> contexts(std::max(1u, o.jobs));
+    // FHIR cites the records each result used: the VM's trace, as explain reads it.
+    for (auto& ctx : contexts) ctx.trace = format == "fhir";
     TableWriter table(p);
     const ResultsWriter writer(p);
+    const FhirResultsWriter fhir(p, issued);
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
     if (format == "csv") out << writer.csv_header();
@@ -99,7 +112,9 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
             auto work = [&](std::size_t k) {
                 for (std::size_t i = k; i < n; i += threads) {
                     const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
-                    lines[i] = format == "csv" ? writer.csv_row(ev) : writer.json_line(batch[i], ev) + "\n";
+                    lines[i] = format == "csv"    ? writer.csv_row(ev)
+                               : format == "fhir" ? fhir.ndjson(batch[i], ev)
+                                                  : writer.json_line(batch[i], ev) + "\n";
                 }
             };
             std::vector<std::thread> pool;

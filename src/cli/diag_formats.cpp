@@ -78,7 +78,10 @@ std::string diagnostics_sarif(const std::vector<Diagnostic>& ds, const std::stri
         for (std::size_t i = 0; i < codes.size(); ++i)
             if (codes[i] == d.code) r["ruleIndex"] = i;
         if (d.at.valid()) {
-            json region = {{"startLine", d.at.line}, {"startColumn", d.at.column}, {"endColumn", end_column(d.at)}};
+            // SARIF counts columns in UTF-16 code units unless the run says otherwise.
+            json region = {{"startLine", d.at.line},
+                           {"startColumn", d.at.column_utf16},
+                           {"endColumn", d.at.end_column_utf16}};
             r["locations"] = json::array(
                 {{{"physicalLocation", {{"artifactLocation", {{"uri", uri_of(d.at.file)}}}, {"region", region}}}}});
         }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "core/units.hpp"
 #include "lang/ast.hpp"
 #include "lang/format.hpp"
@@ -28,16 +29,6 @@ int hex(char c) {
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
-}
-
-// UTF-16 code units in the UTF-8 bytes `s` (a 4-byte sequence is a surrogate pair).
-int utf16_length(std::string_view s) {
-    int n = 0;
-    for (unsigned char c : s) {
-        if ((c & 0xC0) == 0x80) continue;
-        n += c >= 0xF0 ? 2 : 1;
-    }
-    return n;
 }
 
 json range_of(const SourceFile& f, std::uint32_t begin, std::uint32_t end) {

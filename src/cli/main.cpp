@@ -28,10 +28,10 @@ int main(int argc, char** argv) {
     std::string dump;
     auto* check = app.add_subcommand("check", "check criteria files and print diagnostics (exit 1 on errors)");
     check->add_option("files", files, "criteria files")->required();
-    check->add_option("--dump-after", dump, "print the AST after a stage")->check(CLI::IsMember({"parse", "check"}));
+    check->add_option("--dump-after", dump, "print the AST after a stage")->check(one_of({"parse", "check"}));
     std::string check_format = "text";
     check->add_option("--format", check_format, "text (on stderr) | json | sarif (SARIF 2.1.0 for CI), on stdout")
-        ->check(CLI::IsMember({"text", "json", "sarif"}));
+        ->check(one_of({"text", "json", "sarif"}));
 
     RunOptions ro;
     ro.jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     run->add_option("--rules", ro.rules, "criteria file")->required();
     run->add_option("data", ro.data, "patient data files or directories")->required();
     run->add_option("--as-of", ro.as_of, "evaluate as of this date (default: each patient's last record)");
-    run->add_option("--format", ro.format, "json | csv | table")->check(CLI::IsMember({"json", "csv", "table"}));
+    run->add_option("--format", ro.format, "json | csv | table | fhir (FHIR R4 Observations as NDJSON)")
+        ->check(one_of({"json", "csv", "table", "fhir"}));
     run->add_option("--jobs,-j", ro.jobs, "threads (1 to 256)")->check(CLI::Range(1u, 256u));
     run->add_flag("--strict", ro.strict, "exit 2 if any record is rejected");
     run->add_option("--rejects", ro.rejects, "write every rejected record as a JSON line to this file");
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     expl->add_flag("--failing", explain_opt.failing, "only the summary: for each result, the conditions that decided it");
     expl->add_option("--format", explain_opt.format,
                      "text | json (the summary as data, with each condition's record) | html (the report's patient section as a page)")
-        ->check(CLI::IsMember({"text", "json", "html"}));
+        ->check(one_of({"text", "json", "html"}));
 
     CompareOptions co;
     auto* cmp = app.add_subcommand("compare", "run two rule packs (e.g. iwCLL 2008 and 2018) and show who is classified differently, and why");
@@ -70,7 +71,7 @@ int main(int argc, char** argv) {
     cmp->add_option("data", co.data, "patient data files or directories")->required();
     cmp->add_option("--as-of", co.as_of, "evaluate as of this date");
     cmp->add_option("--format", co.format, "text (summary, then differences by transition) | json | csv (every difference, one per row)")
-        ->check(CLI::IsMember({"text", "json", "csv"}));
+        ->check(one_of({"text", "json", "csv"}));
     cmp->add_option("--limit", co.limit, "patients listed per transition (0: all; default 20)");
     cmp->add_flag("--explain", co.explain, "explain each listed difference with the clauses and data of both packs");
 
@@ -86,14 +87,14 @@ int main(int argc, char** argv) {
     rep->add_option("--as-of", rpo.as_of, "evaluate as of this date (default: each patient's last record)");
     rep->add_option("-o,--output", rpo.output, "write the report to this file (whole or not at all) instead of standard output");
     rep->add_option("--data-encoding", rpo.encoding, "auto (gzip past 4 MB) | json | gzip: how the page embeds its data")
-        ->check(CLI::IsMember({"auto", "json", "gzip"}));
+        ->check(one_of({"auto", "json", "gzip"}));
 
     std::vector<std::string> tests;
     auto* test = app.add_subcommand("test", "run rule-pack test cases (*.test.yaml)");
     test->add_option("files", tests, "test files")->required();
     RuleTestOptions to;
     test->add_option("--case", to.only_case, "run only the case of this name");
-    test->add_option("--format", to.format, "text | junit (JUnit XML for CI) | json")->check(CLI::IsMember({"text", "junit", "json"}));
+    test->add_option("--format", to.format, "text | junit (JUnit XML for CI) | json")->check(one_of({"text", "junit", "json"}));
     test->add_flag("--explain", to.explain, "print the explanation of each case's patient (with --case: of that case)");
     test->add_flag("--coverage", to.coverage, "report which thresholds the cases exercise on the met and the not-met side");
     test->add_flag("--require-both-sides", to.require_both_sides, "with --coverage: exit 1 when a threshold lacks a side");
@@ -117,7 +118,7 @@ int main(int argc, char** argv) {
     auto* concepts = app.add_subcommand("concepts", "list the concepts the bindings define: kind, unit, plausible range, codes");
     auto* classes = app.add_subcommand("classes", "list the drug classes the bindings define, with their drugs");
     for (auto* sub : {concepts, classes})
-        sub->add_option("--format", list_format, "text | json")->check(CLI::IsMember({"text", "json"}));
+        sub->add_option("--format", list_format, "text | json")->check(one_of({"text", "json"}));
 
     add_examples(app);
     try {

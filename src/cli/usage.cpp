@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/build_info.hpp"
 #include "core/diag.hpp"
@@ -26,7 +27,8 @@ const std::map<std::string, std::string, std::less<>>& examples() {
          "  crit check --format sarif rules/cll/*.crit > crit.sarif\n"},
         {"run",
          "  crit run --rules rules/cll/iwcll-2018.crit examples/cll --format table\n"
-         "  crit run --rules rules/cll/iwcll-2018.crit data/ --rejects rejects.jsonl --strict -o results.jsonl\n"},
+         "  crit run --rules rules/cll/iwcll-2018.crit data/ --rejects rejects.jsonl --strict -o results.jsonl\n"
+         "  crit run --rules rules/cll/iwcll-2018.crit examples/ndjson/cll --format fhir -o Observation.ndjson\n"},
         {"explain",
          "  crit explain --rules rules/cll/iwcll-2018.crit examples/cll --patient p-002\n"
          "  crit explain --rules rules/cll/iwcll-2018.crit examples/cll --patient p-002 --failing --result best_response\n"},
@@ -113,6 +115,20 @@ std::string hint(const CLI::App& app, int argc, char** argv) {
 }
 
 }  // namespace
+
+CLI::Validator one_of(std::vector<std::string> allowed) {
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    return CLI::Validator(
+        [allowed, list](std::string& value) -> std::string {
+            for (const auto& a : allowed)
+                if (value == a) return "";
+            std::string near = closest_name(value, allowed);
+            return fmt::format("`{}` is not one of {}{}", value, list,
+                               near.empty() ? "" : fmt::format(" (did you mean `{}`?)", near));
+        },
+        "{" + fmt::format("{}", fmt::join(allowed, ",")) + "}");
+}
 
 void add_examples(CLI::App& app) {
     for (CLI::App* s : app.get_subcommands({})) {

@@ -3,6 +3,7 @@
 // with the closest spelling of what was mistyped.
 #pragma once
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -22,6 +23,10 @@ std::string version_text();
 
 // Sets the --help footer of every subcommand of `app` to its examples.
 void add_examples(CLI::App& app);
+
+// Accepts one of `allowed`; a mistyped value is told the closest one:
+// "--format: `tabel` is not one of json, csv, table (did you mean `table`?)".
+CLI::Validator one_of(std::vector<std::string> allowed);
 
 // Prints a parse error (or the help or version asked for) and returns the exit code:
 // 0 for --help and --version, kExitUsage for any mistake, with "did you mean" when an

@@ -45,6 +45,8 @@ Location Location::of(const Span& s) {
     std::string_view text = s.file->line_text(l.line);
     std::size_t col0 = std::min<std::size_t>(text.size(), static_cast<std::size_t>(l.column - 1));
     l.length = static_cast<std::uint32_t>(std::min<std::size_t>(text.size() - col0, s.end - s.begin));
+    l.column_utf16 = utf16_length(text.substr(0, col0)) + 1;
+    l.end_column_utf16 = l.column_utf16 + std::max(1, utf16_length(text.substr(col0, l.length)));
     std::size_t from = 0;
     if (text.size() > kExcerptMax) {
         from = col0 > kExcerptBefore ? col0 - kExcerptBefore : 0;

@@ -35,6 +35,8 @@ struct Location {
     std::uint32_t length = 0;        // bytes of the span on its first line
     std::string excerpt;
     int excerpt_column = 0;          // 1-based byte column of the span in `excerpt`
+    int column_utf16 = 0;            // 1-based column in UTF-16 code units (SARIF, LSP)
+    int end_column_utf16 = 0;        // just past the span on its first line, in UTF-16 code units
     bool valid() const { return line > 0; }
     // "file:line:col", or "<unknown>".
     std::string where() const;

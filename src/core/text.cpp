@@ -54,4 +54,13 @@ std::string printable(std::string_view s) {
     return out;
 }
 
+int utf16_length(std::string_view s) {
+    int n = 0;
+    for (unsigned char c : s) {
+        if ((c & 0xC0) == 0x80) continue;
+        n += c >= 0xF0 ? 2 : 1;
+    }
+    return n;
+}
+
 }  // namespace crit

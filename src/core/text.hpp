@@ -17,4 +17,8 @@ inline bool valid_utf8(std::string_view s) { return invalid_utf8_at(s) == std::s
 // or newline) as \u00NN or \xNN. Valid text without controls comes back unchanged.
 std::string printable(std::string_view s);
 
+// UTF-16 code units in the UTF-8 bytes `s` (a 4-byte sequence is a surrogate pair):
+// the columns editors (LSP) and SARIF viewers count.
+int utf16_length(std::string_view s);
+
 }  // namespace crit

@@ -146,9 +146,14 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
     Reader reader(b, rejects, meds);
     std::vector<PatientAcc> patients;
     std::unordered_map<std::string, std::size_t> by_url, by_id;
+    // An accepted record is named as NDJSON names it, `Type/id` (FHIR output cites it as
+    // derivedFrom), or by its entry when the resource has no id.
     auto place = [&](const Entry& e) {
         std::string path = fmt::format("entry[{}].resource", e.index);
-        return Place(name, file.get(), 0, path, path);
+        const std::string* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;
+        const std::string* id = e.has_resource ? str_at(&e.resource, "id") : nullptr;
+        std::string record = type && id ? *type + "/" + *id : path;
+        return Place(name, file.get(), 0, std::move(path), std::move(record));
     };
     for (const auto& e : entries) {
         const std::string* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;

@@ -88,34 +88,93 @@ private:
     }
 
     // ---- gap and overlap ------------------------------------------------------
-    // The comparisons of a concept with a literal that must all hold for `e`: through `and`,
-    // `all of`, time qualifiers, `ever`, the clause before `unless`, `not` of a comparison,
-    // and named criteria while `follow` lasts.
-    void conjuncts(const Expr& e, int follow, Ranges& out, int depth = 0) const {
-        if (depth > 64) return;
+    // A category's condition as alternatives (a disjunctive normal form over the
+    // comparisons of a concept with a literal): each Branch holds the bounds that must
+    // all hold for that alternative. `and`, `all of`, time qualifiers, `ever`, the clause
+    // before `unless`, `not` of a comparison and `none of` narrow a branch; `or`,
+    // `any of` and `at least N of` split it (for N > 1 each member is a necessary
+    // part of some alternative, so its bounds still mark where the category can change).
+    // Named criteria are followed while `follow` lasts.
+    static constexpr std::size_t kMaxBranches = 256;
+    using Branches = std::vector<Ranges>;
+
+    static void tighten(Range& r, const Side& s) {
+        if (s.op == CmpOp::Lt || s.op == CmpOp::Le) {
+            if (!r.hi || s.value < r.hi->value || (s.value == r.hi->value && !s.inclusive)) r.hi = s;
+        } else if (s.op == CmpOp::Gt || s.op == CmpOp::Ge) {
+            if (!r.lo || s.value > r.lo->value || (s.value == r.lo->value && !s.inclusive)) r.lo = s;
+        }
+    }
+
+    // Every pairing of an alternative of `a` with one of `b`; nullopt past kMaxBranches.
+    static std::optional<Branches> both(const Branches& a, const Branches& b) {
+        if (a.size() * b.size() > kMaxBranches) return std::nullopt;
+        Branches out;
+        for (const auto& x : a)
+            for (const auto& y : b) {
+                Ranges m = x;
+                for (const auto& [c, r] : y) {
+                    if (r.lo) tighten(m[c], *r.lo);
+                    if (r.hi) tighten(m[c], *r.hi);
+                }
+                out.push_back(std::move(m));
+            }
+        return out;
+    }
+
+    // nullopt: too many alternatives to analyse.
+    std::optional<Branches> branches(const Expr& e, int follow, int depth = 0) const {
+        Branches one{Ranges{}};
+        if (depth > 64) return one;
+        auto all = [&](const std::vector<ExprPtr>& kids) -> std::optional<Branches> {
+            Branches acc = one;
+            for (const auto& k : kids) {
+                auto b = branches(*k, follow, depth + 1);
+                if (!b) return std::nullopt;
+                auto m = both(acc, *b);
+                if (!m) return std::nullopt;
+                acc = std::move(*m);
+            }
+            return acc;
+        };
+        auto any = [&](const std::vector<ExprPtr>& kids) -> std::optional<Branches> {
+            Branches acc;
+            for (const auto& k : kids) {
+                auto b = branches(*k, follow, depth + 1);
+                if (!b || acc.size() + b->size() > kMaxBranches) return std::nullopt;
+                for (auto& x : *b) acc.push_back(std::move(x));
+            }
+            return acc.empty() ? one : acc;
+        };
         switch (e.kind) {
-            case ExprKind::And:
-                for (const auto& k : e.kids) conjuncts(*k, follow, out, depth + 1);
-                return;
+            case ExprKind::And: return all(e.kids);
+            case ExprKind::Or: return any(e.kids);
             case ExprKind::Group:
-                if (e.combinator == Combinator::All)
-                    for (const auto& k : e.kids) conjuncts(*k, follow, out, depth + 1);
-                return;
+                switch (e.combinator) {
+                    case Combinator::All: return all(e.kids);
+                    case Combinator::Any:
+                    case Combinator::AtLeast: return any(e.kids);
+                    case Combinator::None:
+                        for (const auto& k : e.kids)
+                            if (k->kind == ExprKind::Compare) bound(*k, true, one[0]);
+                        return one;
+                }
+                return one;
             case ExprKind::Temporal:
                 // `at X` judges its clause on another day than the category's; leave it out.
-                if (e.temporal != TemporalKind::At) conjuncts(*e.kids[0], follow, out, depth + 1);
-                return;
+                if (e.temporal != TemporalKind::At) return branches(*e.kids[0], follow, depth + 1);
+                return one;
             case ExprKind::Ever:
-            case ExprKind::Unless: conjuncts(*e.kids[0], follow, out, depth + 1); return;
+            case ExprKind::Unless: return branches(*e.kids[0], follow, depth + 1);
             case ExprKind::Not:
-                if (e.kids[0]->kind == ExprKind::Compare) bound(*e.kids[0], true, out);
-                return;
-            case ExprKind::Compare: bound(e, false, out); return;
+                if (e.kids[0]->kind == ExprKind::Compare) bound(*e.kids[0], true, one[0]);
+                return one;
+            case ExprKind::Compare: bound(e, false, one[0]); return one;
             case ExprKind::Name:
                 if (follow > 0 && e.r.ref == Expr::Resolved::Ref::Criterion && e.r.index >= 0)
-                    conjuncts(*m_.criteria[e.r.index].body, follow - 1, out, depth + 1);
-                return;
-            default: return;
+                    return branches(*m_.criteria[e.r.index].body, follow - 1, depth + 1);
+                return one;
+            default: return one;
         }
     }
 
@@ -126,26 +185,22 @@ private:
             lit->kind != ExprKind::Quantity || subj->r.type != Type::Quantity)
             return;
         CmpOp op = negated ? negate(c.op) : c.op;
-        Side s{lit->r.canonical, op == CmpOp::Le || op == CmpOp::Ge, op, &c};
-        Range& r = out[subj->r.subject_concept];
-        if (op == CmpOp::Lt || op == CmpOp::Le) {
-            if (!r.hi || s.value < r.hi->value || (s.value == r.hi->value && !s.inclusive)) r.hi = s;
-        } else if (op == CmpOp::Gt || op == CmpOp::Ge) {
-            if (!r.lo || s.value > r.lo->value || (s.value == r.lo->value && !s.inclusive)) r.lo = s;
-        }
+        if (op != CmpOp::Lt && op != CmpOp::Le && op != CmpOp::Gt && op != CmpOp::Ge) return;
+        tighten(out[subj->r.subject_concept], Side{lit->r.canonical, op == CmpOp::Le || op == CmpOp::Ge, op, &c});
     }
 
     struct Category {
         std::string label;
-        Ranges ranges;
+        Branches alts;  // empty: too many alternatives to analyse
     };
 
     static std::string literal(const Side& s) { return expr_source(*s.at->kids[1]); }
-    static std::string side(const Side& s) {
-        return fmt::format("`{} {}`, line {}", cmp_name(s.op), literal(s), s.at->span.line());
+    static std::string side(const Side& s, bool alternative) {
+        return fmt::format("`{} {}`, line {}{}", cmp_name(s.op), literal(s), s.at->span.line(),
+                           alternative ? ", one of its alternatives" : "");
     }
 
-    // Whether a category's range on the concept admits a value of the gap (lo, hi), ends as given.
+    // Whether a range on the concept admits a value of the gap (lo, hi), ends as given.
     static bool takes(const Range& r, const Side& glo, const Side& ghi) {
         // The gap runs from glo.value (included when the lower category's bound excluded it) to ghi.value.
         double lo = glo.value, hi = ghi.value;
@@ -168,55 +223,102 @@ private:
     void categories(const ResultDef& r) {
         std::vector<Category> cats;
         for (const auto& ch : r.choices) {
-            Category c{ch.label, {}};
             // The criterion a category names, and the criteria its body names: two steps.
-            conjuncts(*ch.cond, 2, c.ranges);
-            cats.push_back(std::move(c));
+            auto alts = branches(*ch.cond, 4);
+            // A category too branched to analyse might take any value: no finding is sure.
+            if (!alts) return;
+            cats.push_back(Category{ch.label, std::move(*alts)});
         }
+        reported_.clear();
         for (std::size_t i = 0; i < cats.size(); ++i)
             for (std::size_t j = i + 1; j < cats.size(); ++j)
-                for (const auto& [concept_id, ri] : cats[i].ranges) {
-                    auto it = cats[j].ranges.find(concept_id);
-                    if (it == cats[j].ranges.end()) continue;
-                    // i below j, then j below i.
-                    if (ri.hi && it->second.lo) compare_pair(r, cats, i, j, concept_id, *ri.hi, *it->second.lo);
-                    if (it->second.hi && ri.lo) compare_pair(r, cats, j, i, concept_id, *it->second.hi, *ri.lo);
-                }
+                for (const auto& ai : cats[i].alts)
+                    for (const auto& aj : cats[j].alts)
+                        for (const auto& [concept_id, ri] : ai) {
+                            auto it = aj.find(concept_id);
+                            if (it == aj.end()) continue;
+                            // i below j, then j below i.
+                            if (ri.hi && it->second.lo)
+                                compare_pair(r, cats, {i, &ai}, {j, &aj}, concept_id, *ri.hi, *it->second.lo);
+                            if (it->second.hi && ri.lo)
+                                compare_pair(r, cats, {j, &aj}, {i, &ai}, concept_id, *it->second.hi, *ri.lo);
+                        }
     }
 
+    // Whether every alternative of the category carries the comparison: a condition of the
+    // category itself, not of one way to meet it.
+    static bool in_every(const Category& c, int concept_id, const Expr* at) {
+        for (const auto& alt : c.alts) {
+            auto it = alt.find(concept_id);
+            if (it == alt.end() || !((it->second.lo && it->second.lo->at == at) || (it->second.hi && it->second.hi->at == at)))
+                return false;
+        }
+        return true;
+    }
+
+    struct Alt {
+        std::size_t cat;
+        const Ranges* ranges;
+    };
+
     // `below` admits values up to `hi`; `above` from `lo`.
-    void compare_pair(const ResultDef& r, const std::vector<Category>& cats, std::size_t below, std::size_t above,
-                      int concept_id, const Side& hi, const Side& lo) {
+    void compare_pair(const ResultDef& r, const std::vector<Category>& cats, Alt below, Alt above, int concept_id,
+                      const Side& hi, const Side& lo) {
+        // The same two comparisons meet again in other pairings of alternatives: one finding.
+        if (!reported_.insert({hi.at, lo.at}).second) return;
         const std::string& name = b_.concepts[concept_id].name;
-        const Span* other_span = &lo.at->span;
-        std::size_t first = std::min(below, above);
-        const Side& cite = first == below ? hi : lo;
-        const Side& other = first == below ? lo : hi;
-        other_span = &other.at->span;
+        std::size_t first = std::min(below.cat, above.cat);
+        const Side& cite = first == below.cat ? hi : lo;
+        const Side& other = first == below.cat ? lo : hi;
+        const Span* other_span = &other.at->span;
+        bool below_alt = !in_every(cats[below.cat], concept_id, hi.at), above_alt = !in_every(cats[above.cat], concept_id, lo.at);
         if (hi.value == lo.value && hi.inclusive && lo.inclusive) {
             warn(DiagCode::Overlap, "overlap", cite.at->span, other_span,
                  fmt::format("`{}` = {} meets both {} ({}) and {} ({}); result `{}` gives it to {}", name, literal(hi),
-                             cats[below].label, side(hi), cats[above].label, side(lo), r.name, cats[first].label),
+                             cats[below.cat].label, side(hi, below_alt), cats[above.cat].label, side(lo, above_alt),
+                             r.name, cats[first].label),
                  {"make one side strict (`<` or `>`) so the boundary value belongs to one category"});
             return;
         }
         bool gap = hi.value < lo.value || (hi.value == lo.value && !hi.inclusive && !lo.inclusive);
         if (!gap) return;
-        for (std::size_t k = 0; k < cats.size(); ++k) {
-            if (k == below || k == above) continue;
-            auto it = cats[k].ranges.find(concept_id);
-            if (it != cats[k].ranges.end() && takes(it->second, hi, lo)) return;
-        }
+        // Another alternative, of any category, with a bound on the concept that admits part of the gap takes it.
+        for (const auto& c : cats)
+            for (const auto& alt : c.alts) {
+                if (&alt == below.ranges || &alt == above.ranges) continue;
+                auto it = alt.find(concept_id);
+                if (it != alt.end() && takes(it->second, hi, lo)) return;
+            }
         std::string values =
             hi.value == lo.value
                 ? fmt::format("`{}` = {}", name, literal(hi))
                 : fmt::format("`{}` in {}{}, {}{}", name, hi.inclusive ? "(" : "[", literal(hi), literal(lo),
                               lo.inclusive ? ")" : "]");
         warn(DiagCode::Gap, "gap", cite.at->span, other_span,
-             fmt::format("{} meets neither {} ({}) nor {} ({}) of result `{}`", values, cats[below].label, side(hi),
-                         cats[above].label, side(lo), r.name),
-             {"no other category of the result puts a threshold on these values; if the gap is deliberate, say why "
-              "in a comment ending `# crit: allow gap` on either line"});
+             fmt::format("{} meets neither {} ({}) nor {} ({}) of result `{}`", values, cats[below.cat].label,
+                         side(hi, below_alt), cats[above.cat].label, side(lo, above_alt), r.name),
+             {fmt::format("no category takes these values by `{}`: they fall to {}; if the gap is deliberate, say why "
+                          "in a comment ending `# crit: allow gap` on either line",
+                          name, fallthrough(r, cats, concept_id))});
+    }
+
+    // Where values the thresholds leave out can still go: categories with a way to be met that
+    // puts no bound on the concept, then `else`.
+    static std::string fallthrough(const ResultDef& r, const std::vector<Category>& cats, int concept_id) {
+        std::vector<std::string> to;
+        for (const auto& c : cats)
+            for (const auto& alt : c.alts)
+                if (!alt.count(concept_id)) {
+                    to.push_back(c.label);
+                    break;
+                }
+        std::string out;
+        for (std::size_t i = 0; i < to.size(); ++i) out += (i ? ", " : "") + to[i];
+        if (!to.empty()) out += " (by other parameters)";
+        if (r.else_label)
+            out += to.empty() ? fmt::format("the `else` value {}", *r.else_label) : fmt::format(", else {}", *r.else_label);
+        if (out.empty()) out = "no value of the result";
+        return out;
     }
 
     // ---- unused definitions, unread criteria ---------------------------------------
@@ -376,6 +478,7 @@ private:
     Diagnostics& d_;
     std::map<std::string, int> defs_, crits_;
     std::set<const Expr*> inner_;
+    std::set<std::pair<const Expr*, const Expr*>> reported_;  // gap and overlap findings of one result
 };
 
 }  // namespace

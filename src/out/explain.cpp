@@ -1,5 +1,6 @@
 #include "out/explain.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -81,6 +82,7 @@ private:
         Truth truth = Truth::NotMet;
         std::string evidence;              // the data point in words ("" when none)
         std::optional<std::uint32_t> obs;  // index into Timeline::observations, when a record decided it
+        std::optional<std::uint32_t> ref;  // a change: the baseline or nadir record it was compared with
     };
     struct Failed {
         std::string label;  // the category (or "unknown" / "false" for a value result)
@@ -130,11 +132,12 @@ private:
         return sum;
     }
 
-    void summary(std::size_t i) {
+    void summary(std::size_t i) { summary(i, summarize(i)); }
+
+    void summary(std::size_t i, const Summary& sum) {
         const ResultInfo& r = p_.results[i];
         const ResultValue& v = ev_.results[i];
         const ResultDef& def = p_.module->results[r.def_index];
-        Summary sum = summarize(i);
         std::string head = fmt::format("  {} = {}", r.name, result_text(v, "(none)"));
         if (r.kind == ResultKind::Value)
             out_ += fmt::format("{}    [{}]\n", head, line_of(def.span));
@@ -229,7 +232,7 @@ private:
                 break;
             case ExprKind::Unless:
                 if (truth_at(*e.kids[0], d) != Truth::Met) failing(*e.kids[0], d, out, depth + 1);
-                else out.push_back(Condition{expr_source(e), e.span.line(), tr, "", std::nullopt});
+                else out.push_back(Condition{expr_source(e), e.span.line(), tr, "", std::nullopt, std::nullopt});
                 return;
             case ExprKind::Temporal:
                 if (e.temporal != TemporalKind::For && e.temporal != TemporalKind::Within) {
@@ -239,7 +242,7 @@ private:
                         out.push_back(Condition{expr_source(e), e.span.line(), tr,
                                                 fmt::format("{} is outside the window, {} to {}", format_day(d),
                                                             format_day(n->from), format_day(n->to)),
-                                                std::nullopt});
+                                                std::nullopt, std::nullopt});
                         return;
                     }
                     failing(*e.kids[0], on, out, depth + 1);
@@ -253,7 +256,7 @@ private:
 
     // A condition and the data point behind it.
     Condition leaf(const Expr& e, Day d, Truth tr) const {
-        Condition c{expr_source(e), e.span.line(), tr, "", std::nullopt};
+        Condition c{expr_source(e), e.span.line(), tr, "", std::nullopt, std::nullopt};
         const Expr* subject = e.kind == ExprKind::Not && !e.kids.empty() ? e.kids[0].get() : &e;
         auto record_of_quantity = [&](const Expr& q) -> std::optional<std::uint32_t> {
             const Value* v = by_node_[q.id];
@@ -278,6 +281,9 @@ private:
                 if (subject->kids[0] && subject->kids[0]->r.type == Type::Quantity) {
                     c.evidence = evidence(*subject->kids[0], d) + reference(*subject, d);
                     c.obs = record_of_quantity(*subject->kids[0]);
+                    const Evidence* n = note_[subject->id];
+                    const QSeg* ref = n ? sample(n->reference, ev_.domain, d) : nullptr;
+                    if (ref && ref->known && ref->obs != kAssumedAbsent) c.ref = ref->obs;
                 }
                 break;
             case ExprKind::IsValue:
@@ -296,6 +302,31 @@ private:
     }
 
 public:
+    // Each result's summary text and the records behind the conditions it cites.
+    std::vector<ResultGrounds> grounds() {
+        std::vector<ResultGrounds> all(p_.results.size());
+        for (std::size_t i = 0; i < p_.results.size(); ++i) {
+            Summary sum = summarize(i);
+            out_.clear();
+            summary(i, sum);
+            all[i].summary = std::move(out_);
+            std::vector<std::uint32_t>& recs = all[i].records;
+            auto cite = [&recs](const std::optional<std::uint32_t>& o) {
+                if (o && std::find(recs.begin(), recs.end(), *o) == recs.end()) recs.push_back(*o);
+            };
+            auto cite_all = [&cite](const std::vector<Condition>& cs) {
+                for (const Condition& c : cs) {
+                    cite(c.obs);
+                    cite(c.ref);
+                }
+            };
+            cite_all(sum.held);
+            for (const Failed& f : sum.failed) cite_all(f.conditions);
+        }
+        out_.clear();
+        return all;
+    }
+
     // The summary as JSON: per result its value, rule line and, for each better-ranked
     // category (or a false / unknown value), the conditions that failed with their records.
     nlohmann::ordered_json summary_json(const ExplainOptions& opt) {
@@ -642,6 +673,10 @@ std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, c
 
 std::string explain_summary(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {
     return Explainer(p, t, ev).summary_of(result);
+}
+
+std::vector<ResultGrounds> result_grounds(const Program& p, const Timeline& t, const Evaluation& ev) {
+    return Explainer(p, t, ev).grounds();
 }
 
 std::string explain_result(const Program& p, const Timeline& t, const Evaluation& ev, const std::string& result) {

@@ -53,4 +53,18 @@ for r in run["results"]:
         assert phys["artifactLocation"]["uri"] == bad, phys
         assert phys["region"]["startLine"] >= 1 and phys["region"]["startColumn"] >= 1, phys
 assert any(r["ruleId"] == "unit-dimension" and r["level"] == "error" and r["locations"] for r in run["results"])
+
+# SARIF counts columns in UTF-16 code units: a 2-byte é and a 4-byte emoji (a surrogate
+# pair) before the mistake put it at byte 17 but UTF-16 column 14. JSON keeps bytes.
+import os, tempfile
+with tempfile.TemporaryDirectory() as d:
+    f = os.path.join(d, "wide.crit")
+    with open(f, "w", encoding="utf-8") as out:
+        out.write('guideline "u"\n  source "t"\nA "a":\n  cite "x"\n  note "\u00e9\U0001F600" lymphocytes < 4 x10^9/L\n'
+                  'result r = ever A\n')
+    rc, log = check("sarif", f)
+    region = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"], region["endColumn"]) == (5, 14, 15), region
+    rc, ds = check("json", f)
+    assert (ds[0]["line"], ds[0]["column"]) == (5, 17), ds[0]
 print("ok")

@@ -28,6 +28,13 @@ assert "crit run: unknown option `--rulez` (did you mean `--rules`?)" in p.stder
 p = run("check", "--fromat", "json", "rules/cll/iwcll-2018.crit")
 assert p.returncode == 64 and "did you mean `--format`?" in p.stderr, p.stderr
 
+# A misspelt value of a fixed set of values: the set and the closest spelling.
+p = run("run", "--rules", "rules/cll/iwcll-2018.crit", "examples/cll", "--format", "tabel")
+assert p.returncode == 64, p
+assert "--format: `tabel` is not one of json, csv, table, fhir (did you mean `table`?)" in p.stderr, p.stderr
+p = run("concepts", "--format", "yaml")
+assert p.returncode == 64 and "`yaml` is not one of text, json" in p.stderr and "did you mean" not in p.stderr, p.stderr
+
 # Every kind of usage error exits 64, never CLI11's own codes (105, 106, 109, ...).
 usage_errors = [
     [],                                                                   # no subcommand

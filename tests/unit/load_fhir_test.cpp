@@ -551,6 +551,15 @@ TEST_CASE("the line of a record in a Bundle is the line of its resource", "[fhir
     CHECK(o.line + 1 == std::count(l.text.begin(), l.text.begin() + static_cast<long>(entry1), '\n') + 1);
 }
 
+TEST_CASE("a Bundle record with an id is named Type/id, as in NDJSON (FHIR output cites it)", "[fhir]") {
+    json o = observation(kLoinc, "731-0", qty(1.5, "10*9/L"), "2024-01-01");
+    o["id"] = "lym-1";
+    auto l = with_p1({o, observation(kLoinc, "718-7", qty(12.1, "g/dL"), "2024-01-01")});
+    const Timeline& t = l.one();
+    CHECK(t.origins[only(t, "lymphocytes").origin].path == "Observation/lym-1");
+    CHECK(t.origins[only(t, "hemoglobin").origin].path == "entry[2].resource");  // no id: its entry
+}
+
 // ===========================================================================
 // Therapy
 

@@ -13,11 +13,6 @@ using namespace crit;
 
 namespace {
 
-LoadedData load(const std::vector<std::string>& paths) {
-    LoadedData l;
-    for_each_patient(paths, bindings(), [&](Timeline&& t) { l.patients.push_back(std::move(t)); }, l.rejects, l.diags);
-    return l;
-}
 
 std::string check(const std::string& body) {
     Diagnostics d;
@@ -80,7 +75,7 @@ TEST_CASE("bindings: plausible and physiological are ranges of a quantity, one i
 TEST_CASE("data outside the physiological range is rejected in every format, at the edge included", "[plausibility]") {
     TempDir d;
     SECTION("YAML: hemoglobin 300 g/L is read, 301 g/L and 0.5 g/dL are rejected") {
-        auto l = load({d.write("h.yaml", "patient: p1\ntimeline:\n"
+        auto l = load_paths({d.write("h.yaml", "patient: p1\ntimeline:\n"
                                          "  - {date: 2024-01-01, hemoglobin: 300 g/L}\n"
                                          "  - {date: 2024-01-02, hemoglobin: 301 g/L}\n"
                                          "  - {date: 2024-01-03, hemoglobin: 0.5 g/dL}\n"
@@ -93,7 +88,7 @@ TEST_CASE("data outside the physiological range is rejected in every format, at 
         CHECK(bad[1].detail == "0.5 g/dL is below any physiological hemoglobin (10 to 300 g/L)");
     }
     SECTION("CSV: platelets 150000 x10^9/L (meant /uL) is rejected") {
-        auto l = load({d.write("p.csv", "patient_id,time,concept,value,unit\n"
+        auto l = load_paths({d.write("p.csv", "patient_id,time,concept,value,unit\n"
                                         "p1,2024-01-01,platelets,150000,10*9/L\n"
                                         "p1,2024-01-02,platelets,150000,/uL\n")});
         REQUIRE(l.patients.size() == 1);
@@ -101,7 +96,7 @@ TEST_CASE("data outside the physiological range is rejected in every format, at 
         CHECK(l.rejected("implausible-value").origin.line == 2);
     }
     SECTION("FHIR: a valueQuantity outside the range is rejected with its path") {
-        auto l = load({d.write("f.json",
+        auto l = load_paths({d.write("f.json",
             R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},)"
             R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"718-7"}]},)"
             R"("subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":1120,"unit":"g/L"}}}]})")});

@@ -24,12 +24,6 @@ namespace {
 
 using Dir = TempDir;
 
-LoadedData load(const std::vector<std::string>& paths) {
-    LoadedData l;
-    for_each_patient(
-        paths, bindings(), [&](Timeline&& t) { l.patients.push_back(std::move(t)); }, l.rejects, l.diags);
-    return l;
-}
 
 std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
@@ -42,7 +36,7 @@ TEST_CASE("deeply nested JSON is one rejected record or Bundle, not a crash", "[
         std::string o = d.write("export/Observation.ndjson",
                                 R"({"resourceType":"Observation","subject":{"reference":"Patient/p1"},"x":)" +
                                     nested(50000) + "}\n");
-        auto l = load({(d.path / "export").string()});
+        auto l = load_paths({(d.path / "export").string()});
         REQUIRE(l.patients.size() == 1);
         auto r = l.rejected("bad-json");
         CHECK(r.detail.find("nests more than 64 levels deep") != std::string::npos);
@@ -51,7 +45,7 @@ TEST_CASE("deeply nested JSON is one rejected record or Bundle, not a crash", "[
     SECTION("a Bundle with a resource 50,000 levels deep: the Bundle, with a diagnostic") {
         d.write("b.json", R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1","x":)" +
                               nested(50000) + "}}]}");
-        auto l = load({(d.path / "b.json").string()});
+        auto l = load_paths({(d.path / "b.json").string()});
         CHECK(l.patients.empty());
         REQUIRE(l.diags.has_errors());
         CHECK(render(l.diags).find("nests more than 64 levels deep") != std::string::npos);
@@ -59,7 +53,7 @@ TEST_CASE("deeply nested JSON is one rejected record or Bundle, not a crash", "[
     }
     SECTION("a YAML value 100,000 levels deep: a diagnostic") {
         d.write("deep.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: " + nested(100000) + "}\n");
-        auto l = load({(d.path / "deep.yaml").string()});
+        auto l = load_paths({(d.path / "deep.yaml").string()});
         CHECK(l.patients.empty());
         CHECK(l.diags.has_errors());
     }
@@ -67,13 +61,13 @@ TEST_CASE("deeply nested JSON is one rejected record or Bundle, not a crash", "[
 
 TEST_CASE("a YAML file holding just `,` is refused, without unbounded memory", "[reliability]") {
     Dir d;
-    auto l = load({d.write("comma.yaml", ",")});
+    auto l = load_paths({d.write("comma.yaml", ",")});
     CHECK(l.patients.empty());
     REQUIRE(l.diags.has_errors());
     CHECK(render(l.diags).find("comma.yaml:1:1: error[timeline]: malformed YAML: the YAML parser makes no progress") !=
           std::string::npos);
     // Several real documents still load.
-    auto two = load({d.write("two.yaml", "patient: a\ntimeline: []\n---\npatient: b\ntimeline: []\n")});
+    auto two = load_paths({d.write("two.yaml", "patient: a\ntimeline: []\n---\npatient: b\ntimeline: []\n")});
     CHECK(two.patients.size() == 2);
     CHECK_FALSE(two.diags.has_errors());
 }
@@ -89,7 +83,7 @@ TEST_CASE("an NDJSON file whose first line passes 64 KiB is read as NDJSON", "[r
         INFO(name);
         std::string f = d.write(std::string("x/") + name, narrative + "\n" + obs_line + "\n");
         CHECK(detect_format(f) == DataFormat::FhirNdjson);
-        auto l = load({f});
+        auto l = load_paths({f});
         INFO(render(l.diags) << l.summary());
         REQUIRE(l.patients.size() == 1);
         CHECK(obs(l.patients[0], "platelets").size() == 1);
@@ -98,7 +92,7 @@ TEST_CASE("an NDJSON file whose first line passes 64 KiB is read as NDJSON", "[r
     // A pretty-printed single resource is not NDJSON: the Bundle loader says what it is.
     std::string pretty = d.write("one.json", "{\n  \"resourceType\": \"Patient\",\n  \"id\": \"p1\"\n}\n");
     CHECK(detect_format(pretty) == DataFormat::FhirBundle);
-    auto l = load({pretty});
+    auto l = load_paths({pretty});
     CHECK(render(l.diags).find("resourceType is `Patient`; a .json data file holds one FHIR Bundle") != std::string::npos);
 }
 
@@ -109,7 +103,7 @@ TEST_CASE("inputs that cannot be read are reported errors, never skipped in sile
     REQUIRE(mkfifo((d.path / "data" / "stream.ndjson").c_str(), 0600) == 0);
     fs::create_directories(d.path / "data" / "sub");
     fs::create_directory_symlink(d.path / "data", d.path / "data" / "sub" / "loop");  // not followed
-    auto l = load({(d.path / "data").string(), (d.path / "missing").string(), (d.path / "data" / "stream.ndjson").string()});
+    auto l = load_paths({(d.path / "data").string(), (d.path / "missing").string(), (d.path / "data" / "stream.ndjson").string()});
     std::string shown = render(l.diags);
     INFO(shown);
     CHECK(l.patients.size() == 1);
@@ -168,7 +162,7 @@ TEST_CASE("outputs appear whole or not at all", "[reliability][atomic]") {
 TEST_CASE("text that is not UTF-8 is a stated rejection, and printed escaped", "[reliability][utf8]") {
     Dir d;
     SECTION("CSV: the row, naming the column and byte") {
-        auto l = load({d.write("u.csv", "patient_id,time,concept,value,unit\n"
+        auto l = load_paths({d.write("u.csv", "patient_id,time,concept,value,unit\n"
                                         "p-\xff\xfe,2024-01-01,platelets,100,10*9/L\n"
                                         "p-2,2024-01-01,platelets,\xc3\x28,10*9/L\n"
                                         "p-3,2024-01-01,platelets,100,10*9/L\n")});
@@ -180,12 +174,12 @@ TEST_CASE("text that is not UTF-8 is a stated rejection, and printed escaped", "
         CHECK(l.patients[0].patient_id == "p-3");
     }
     SECTION("YAML: a record is rejected; a patient id is a diagnostic") {
-        auto l = load({d.write("u.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: \"1\xff" "0 10*9/L\"}\n"
+        auto l = load_paths({d.write("u.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: \"1\xff" "0 10*9/L\"}\n"
                                          "  - {date: 2024-01-02, platelets: 100 10*9/L}\n")});
         REQUIRE(l.patients.size() == 1);
         CHECK(obs(l.patients[0], "platelets").size() == 1);
         CHECK(l.rejected("bad-text").detail == "`1\\xFF0 10*9/L` is not valid UTF-8 (byte 2: \\xFF)");
-        auto id = load({d.write("id.yaml", "patient: \"p\xff\"\ntimeline: []\n")});
+        auto id = load_paths({d.write("id.yaml", "patient: \"p\xff\"\ntimeline: []\n")});
         CHECK(id.patients.empty());
         CHECK(render(id.diags).find("the patient id `p\\xFF` is not valid UTF-8") != std::string::npos);
     }
@@ -208,7 +202,7 @@ TEST_CASE("several Bundles in one file, one per line, are all read", "[reliabili
             R"("subject":{{"reference":"Patient/p{0}"}},"effectiveDateTime":"2024-01-0{1}","valueQuantity":{{"value":{2},"unit":"10*9/L"}}}}}}]}})"
             "\n",
             i, i + 1, 100 + i);
-    auto l = load({d.write("three.json", text)});
+    auto l = load_paths({d.write("three.json", text)});
     INFO(render(l.diags) << l.summary());
     REQUIRE(l.patients.size() == 3);
     for (int i = 0; i < 3; ++i) {
@@ -217,7 +211,7 @@ TEST_CASE("several Bundles in one file, one per line, are all read", "[reliabili
     }
     CHECK_FALSE(l.diags.has_errors());
     // A broken second Bundle is reported (it runs to the end of the file); the first is kept.
-    auto broken = load({d.write("broken.json", text.substr(0, text.find('\n') + 1) + "{\"resourceType\":\"Bundle\",\"type\":\n")});
+    auto broken = load_paths({d.write("broken.json", text.substr(0, text.find('\n') + 1) + "{\"resourceType\":\"Bundle\",\"type\":\n")});
     CHECK(broken.patients.size() == 1);
     CHECK(render(broken.diags).find("broken.json:3:1: error[timeline]: not valid JSON") != std::string::npos);
 }
@@ -251,7 +245,7 @@ TEST_CASE("a patient read twice: the right file is named and the dropped copy's 
     const std::string yaml = "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: 100 10*9/L, hemoglobin: 12 g/dL}\n";
     d.write("dup/a.yaml", yaml);
     d.write("dup/b.yaml", yaml);
-    auto l = load({(d.path / "dup").string()});
+    auto l = load_paths({(d.path / "dup").string()});
     CHECK(l.patients.size() == 1);
     CHECK(render(l.diags).find("dup/b.yaml: patient `p1` appears twice (also in ") != std::string::npos);
     auto dropped = l.with("duplicate-patient");
@@ -264,7 +258,7 @@ TEST_CASE("an empty NDJSON file is an export with nothing in it, not an error", 
     Dir d;
     d.write("x/Patient.ndjson", "{\"resourceType\":\"Patient\",\"id\":\"p1\"}\n");
     d.write("x/Observation.ndjson", "");
-    auto l = load({(d.path / "x").string()});
+    auto l = load_paths({(d.path / "x").string()});
     CHECK(l.patients.size() == 1);
     CHECK_FALSE(l.diags.has_errors());
 }
@@ -297,7 +291,7 @@ TEST_CASE("a rule file's header reads bindings only from its folder, the shipped
 TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validation]") {
     Dir d;
     SECTION("negative counts, `+-1`, and values that overflow when converted") {
-        auto l = load({d.write("v.csv", "patient_id,time,concept,value,unit\n"
+        auto l = load_paths({d.write("v.csv", "patient_id,time,concept,value,unit\n"
                                         "p1,2024-01-01,platelets,-5,10*9/L\n"
                                         "p1,2024-01-02,platelets,+-1,10*9/L\n"
                                         "p1,2024-01-03,marrow_cll_infiltrate,1e308,1\n"
@@ -310,7 +304,7 @@ TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validati
         CHECK(bad[1].detail.find("is not a number") != std::string::npos);
     }
     SECTION("a date centuries ahead (a typo) is rejected with a hint, not the evaluation date") {
-        auto l = load({d.write("f.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: 100 10*9/L}\n"
+        auto l = load_paths({d.write("f.yaml", "patient: p1\ntimeline:\n  - {date: 2024-01-01, platelets: 100 10*9/L}\n"
                                          "  - {date: 2204-01-01, platelets: 50 10*9/L}\n")});
         REQUIRE(l.patients.size() == 1);
         CHECK(format_day(*l.patients[0].last_day()) == "2024-01-01");
@@ -318,9 +312,9 @@ TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validati
               std::string::npos);
     }
     SECTION("a value that underflows a double (1e-400) is rejected alike in CSV and FHIR") {
-        auto csv = load({d.write("u.csv", "patient_id,time,concept,value,unit\np1,2024-01-01,mrd_marrow,1e-400,%\n")});
+        auto csv = load_paths({d.write("u.csv", "patient_id,time,concept,value,unit\np1,2024-01-01,mrd_marrow,1e-400,%\n")});
         CHECK(csv.with("bad-value").size() == 1);
-        auto fhir = load({d.write("u.json",
+        auto fhir = load_paths({d.write("u.json",
             R"({"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},)"
             R"({"resource":{"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"777-3"}]},)"
             R"("subject":{"reference":"Patient/p1"},"effectiveDateTime":"2024-01-05","valueQuantity":{"value":1e-400,"unit":"10*9/L"}}}]})")});
@@ -343,7 +337,7 @@ TEST_CASE("validation gaps: each is a stated rejection", "[reliability][validati
                 "\n",
                 ref);
         d.write("x/Observation.ndjson", obs_text);
-        auto l = load({(d.path / "x").string()});
+        auto l = load_paths({(d.path / "x").string()});
         REQUIRE(l.patients.size() == 1);
         CHECK(obs(l.patients[0], "platelets").size() == 1);
         CHECK(l.with("missing-patient").size() == 2);

@@ -14,6 +14,7 @@
 #include "core/bindings.hpp"
 #include "core/dates.hpp"
 #include "core/timeline.hpp"
+#include "data/load_data.hpp"
 #include "data/records.hpp"
 
 // The shipped bindings (bindings/default.yaml); a failure to load fails the test with the diagnostics.
@@ -100,6 +101,14 @@ struct LoadedData {
         return r[0];
     }
 };
+
+// Every patient the front door finds in `paths` (files or directories, any format).
+inline LoadedData load_paths(const std::vector<std::string>& paths) {
+    LoadedData l;
+    crit::for_each_patient(paths, bindings(), [&](crit::Timeline&& t) { l.patients.push_back(std::move(t)); },
+                           l.rejects, l.diags);
+    return l;
+}
 
 // A fresh directory under the system's temporary directory, removed with everything in it.
 struct TempDir {
