@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/explain.hpp"
-#include "cli/results.hpp"
+#include "out/explain.hpp"
+#include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"

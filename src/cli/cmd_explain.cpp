@@ -4,10 +4,12 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
-#include "cli/explain.hpp"
-#include "cli/results.hpp"
+#include "cli/report.hpp"
+#include "out/explain.hpp"
+#include "out/results.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"
+#include "lang/ast.hpp"
 #include "vm/vm.hpp"
 
 namespace crit {
@@ -41,7 +43,9 @@ int cmd_explain(const std::string& rules, const std::vector<std::string>& data_p
             return;
         }
         const Evaluation& ev = evaluate(*c.program, t, as_of, ctx);
-        std::cout << printable(explain(*c.program, t, ev, opt));
+        // html is the report's patient section (cli/report), not an explanation format of out/.
+        std::cout << printable(opt.format == "html" ? patient_page(*c.program, c.program->module->source->name(), t, ev)
+                                                   : explain(*c.program, t, ev, opt));
     }, rejections, data_diags);
     print_diags(data_diags);
     for (const auto& r : rejections)

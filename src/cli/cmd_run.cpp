@@ -17,7 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/fhir_results.hpp"
-#include "cli/results.hpp"
+#include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "data/load_data.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 #include "core/diag.hpp"
 #include "lang/driver.hpp"
 

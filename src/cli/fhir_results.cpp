@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 #include "core/dates.hpp"
 #include "core/sha256.hpp"
 

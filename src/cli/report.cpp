@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 #include "cli/gzip.hpp"
 #include "cli/html.hpp"
 #include "cli/report_assets.hpp"

@@ -14,7 +14,7 @@
 
 #include "cli/gzip.hpp"
 #include "cli/report_thresholds.hpp"
-#include "cli/results.hpp"
+#include "out/results.hpp"
 #include "core/timeline.hpp"
 #include "data/records.hpp"
 #include "vm/vm.hpp"

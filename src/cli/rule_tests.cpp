@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 #include "cli/rule_coverage.hpp"
 #include "cli/rule_tests_report.hpp"
 #include "data/load_yaml.hpp"

@@ -1,2 +1,2 @@
 // Forbidden: nothing below the commands includes a command.
-#include "cli/explain.hpp"
+#include "cli/commands.hpp"

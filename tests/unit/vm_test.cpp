@@ -18,7 +18,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "lang/driver.hpp"
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 #include "data/load_yaml.hpp"
 #include "vm/temporal.hpp"
 #include "vm/vm.hpp"

@@ -15,7 +15,7 @@ namespace crit {
 struct ExplainOptions {
     std::string result;    // only this result ("": all)
     bool failing = false;  // only the summary: the conditions that decided
-    std::string format = "text";  // text; json: the summary as data (conditions with their records); html: a page (report.hpp)
+    std::string format = "text";  // text; json: the summary as data (conditions with their records); html: a page, written by cli (report.hpp patient_page)
 };
 
 // `ev` must come from evaluate() with EvalContext::trace set. Starts with a summary per

@@ -1,4 +1,4 @@
-#include "cli/explain.hpp"
+#include "out/explain.hpp"
 
 #include <algorithm>
 #include <set>
@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli/report.hpp"
 #include "lang/ast_print.hpp"
 #include "vm/temporal.hpp"
 
@@ -666,7 +665,6 @@ private:
 }  // namespace
 
 std::string explain(const Program& p, const Timeline& t, const Evaluation& ev, const ExplainOptions& opt) {
-    if (opt.format == "html") return patient_page(p, p.module->source->name(), t, ev);  // the report's patient section
     if (opt.format == "json")
         return Explainer(p, t, ev).summary_json(opt).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
                "\n";

@@ -1,4 +1,4 @@
-#include "cli/results.hpp"
+#include "out/results.hpp"
 
 #include <algorithm>
 

@@ -1,0 +1,166 @@
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "api/impl.hpp"
+#include "core/dates.hpp"
+#include "data/load_data.hpp"
+#include "out/explain.hpp"
+#include "vm/vm.hpp"
+
+namespace crit::api {
+
+const std::string& Patient::id() const { return impl_->timeline.patient_id; }
+std::size_t Patient::records() const { return impl_->timeline.observations.size() + impl_->timeline.treatments.size(); }
+
+std::string DataReport::summary_line() const {
+    return nlohmann::ordered_json{{"summary",
+                                   {{"complete", true},
+                                    {"patients", patients},
+                                    {"rejected", rejected},
+                                    {"skipped", skipped},
+                                    {"data_errors", data_errors}}}}
+        .dump();
+}
+
+namespace {
+
+std::optional<Day> as_of_day(const EvalOptions& o) {
+    if (!o.as_of) return std::nullopt;
+    auto d = parse_day(*o.as_of);
+    if (!d) throw Error("usage", fmt::format("as_of: `{}` is not a date (YYYY-MM-DD)", *o.as_of));
+    return d;
+}
+
+// One evaluation as the facade hands it out; the intervals are read back from the JSON
+// object `crit run` writes, so the two can never disagree.
+Result detach(const Pack::Impl& pk, const Timeline& t, const Evaluation& ev, bool explain_too) {
+    Result r;
+    r.patient = ev.patient_id;
+    if (ev.dated) r.as_of = format_day(ev.domain.hi);
+    for (const auto& v : ev.results) {
+        Value x;
+        x.name = v.name;
+        x.kind = static_cast<Value::Kind>(v.kind);
+        x.text = result_text(v);
+        x.truth = v.truth;
+        r.values.push_back(std::move(x));
+    }
+    nlohmann::ordered_json j = pk.writer->patient_json(t, ev);
+    for (const auto& [criterion, list] : j["criteria"].items())
+        for (const auto& iv : list)
+            r.intervals.push_back(Interval{criterion, iv["from"].get<std::string>(), iv["to"].get<std::string>(),
+                                           iv["state"].get<std::string>()});
+    r.json_line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    if (explain_too) {
+        r.explanation = explain(pk.program(), t, ev);
+        ExplainOptions jo;
+        jo.format = "json";
+        r.explanation_json = explain(pk.program(), t, ev, jo);
+    }
+    return r;
+}
+
+struct Tally {
+    DataReport& report;
+    void take(std::vector<crit::Rejection>& batch) {
+        for (auto& r : batch) {
+            bool skip = is_skip(r);
+            (skip ? report.skipped : report.rejected) += 1;
+            report.rejections.push_back(Rejection{r.origin.file, static_cast<int>(r.origin.line), r.origin.path, r.patient_id,
+                                                  reject_reason_name(r.reason), r.detail, skip});
+        }
+        batch.clear();
+    }
+};
+
+}  // namespace
+
+DataReport Pack::each_patient(const std::vector<std::string>& paths, const std::function<void(Patient&&)>& sink) const {
+    DataReport report;
+    Tally tally{report};
+    std::vector<crit::Rejection> rejections;
+    Diagnostics diags;
+    for_each_patient(paths, *impl_->c.bindings, [&](Timeline&& t) {
+        tally.take(rejections);
+        ++report.patients;
+        report.records += t.observations.size() + t.treatments.size();
+        auto impl = std::make_shared<Patient::Impl>();
+        impl->timeline = std::move(t);
+        sink(Patient(std::move(impl)));
+    }, rejections, diags);
+    tally.take(rejections);
+    report.data_errors = diags.error_count();
+    report.diagnostics = to_api(diags);
+    return report;
+}
+
+std::optional<Patient> Pack::find(const std::vector<std::string>& paths, const std::string& id) const {
+    std::optional<Patient> found;
+    DataReport report = each_patient(paths, [&](Patient&& p) {
+        if (!found && p.id() == id) found = std::move(p);
+    });
+    if (report.data_errors > 0 && !found)
+        throw Error("data", report.diagnostics.empty() ? "the data cannot be read" : report.diagnostics.front().rendered,
+                    report.diagnostics);
+    return found;
+}
+
+Result Pack::evaluate(const Patient& patient, const EvalOptions& opt) const {
+    const Timeline& t = patient.impl().timeline;
+    if (auto r = other_disease(impl_->program(), t)) throw Error("data", r->detail);
+    EvalContext ctx;
+    ctx.trace = opt.explain;
+    return detach(*impl_, t, crit::evaluate(impl_->program(), t, as_of_day(opt), ctx), opt.explain);
+}
+
+DataReport Pack::run(const std::vector<std::string>& paths, const RunOptions& opt,
+                     const std::function<void(Result&&)>& sink) const {
+    // As `crit run`: whole patients stream in batches; a batch is evaluated by `threads`
+    // threads sharing the immutable program (one context each), handed on in input order.
+    auto as_of = as_of_day(opt);
+    const Program& p = impl_->program();
+    constexpr std::size_t kBatch = 512;
+    std::vector<Timeline> batch;
+    std::vector<Result> done;
+    std::vector<EvalContext> contexts(std::max(1u, opt.threads));
+    for (auto& c : contexts) c.trace = opt.explain;
+    auto flush = [&] {
+        done.assign(batch.size(), {});
+        std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
+        auto work = [&](std::size_t k) {
+            for (std::size_t i = k; i < n; i += threads)
+                done[i] = detach(*impl_, batch[i], crit::evaluate(p, batch[i], as_of, contexts[k]), opt.explain);
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+        if (threads > 0) work(0);
+        for (auto& th : pool) th.join();
+        for (auto& r : done) sink(std::move(r));
+        batch.clear();
+    };
+    DataReport report;
+    Tally tally{report};
+    std::vector<crit::Rejection> rejections;
+    Diagnostics diags;
+    for_each_patient(paths, *impl_->c.bindings, [&](Timeline&& t) {
+        tally.take(rejections);
+        if (auto r = other_disease(p, t)) {
+            rejections.push_back(std::move(*r));
+            return;
+        }
+        ++report.patients;
+        report.records += t.observations.size() + t.treatments.size();
+        batch.push_back(std::move(t));
+        if (batch.size() == kBatch) flush();
+    }, rejections, diags);
+    flush();
+    tally.take(rejections);
+    report.data_errors = diags.error_count();
+    report.diagnostics = to_api(diags);
+    return report;
+}
+
+}  // namespace crit::api

@@ -1,0 +1,2 @@
+// Forbidden: the library's facade is built from the wings below the commands.
+#include "cli/commands.hpp"
