@@ -28,14 +28,14 @@ std::string lower(std::string s) {
 
 // An ICD-10 code as compared by prefix: without dots, in capitals ("c91.10" -> "C9110"),
 // since data writes it either way.
-std::string prefix_key(const std::string& code) {
+std::string prefix_key(std::string_view code) {
     std::string k;
     for (char ch : code)
         if (ch != '.') k += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     return k;
 }
 
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 std::string_view trim_blanks(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -56,16 +56,15 @@ std::optional<ConceptId> Bindings::concept_by_name(const std::string& name) cons
 // each concept's `site`: an exact site match wins, then a concept without a site.
 // With no match (or Site::Any asked of a code that needs a site) the answer is
 // nullopt: the caller reports the record rather than guess.
-std::optional<ConceptId> Bindings::concept_by_code(const std::string& system, const std::string& code,
-                                                   Site site) const {
-    auto [lo, hi] = by_code_.equal_range(code_key(system, code));
-    if (lo == hi) return std::nullopt;
-    if (std::next(lo) == hi) return lo->second;
+std::optional<ConceptId> Bindings::concept_by_code(std::string_view system, std::string_view code, Site site) const {
+    auto ids = by_code_.find(system, code);
+    if (ids.empty()) return std::nullopt;
+    if (ids.size() == 1) return ids.front();
     if (site == Site::Any) site = unsited;
-    for (auto it = lo; it != hi; ++it)
-        if (concepts[it->second].site == site) return it->second;
-    for (auto it = lo; it != hi; ++it)
-        if (concepts[it->second].site == Site::Any) return it->second;
+    for (ConceptId id : ids)
+        if (concepts[id].site == site) return id;
+    for (ConceptId id : ids)
+        if (concepts[id].site == Site::Any) return id;
     return std::nullopt;
 }
 
@@ -84,10 +83,10 @@ std::optional<ClassId> Bindings::class_by_name(const std::string& name) const {
     return it->second;
 }
 
-std::optional<std::size_t> Bindings::drug_by_code(const std::string& system, const std::string& code) const {
-    auto it = drug_by_code_.find(code_key(system, code));
-    if (it == drug_by_code_.end()) return std::nullopt;
-    return it->second;
+std::optional<std::size_t> Bindings::drug_by_code(std::string_view system, std::string_view code) const {
+    auto found = drug_by_code_.find(system, code);  // the first binding of a code wins
+    if (found.empty()) return std::nullopt;
+    return found.front();
 }
 
 // Drug and regimen names are matched without regard to case ("FCR", "fcr"),
@@ -98,8 +97,8 @@ std::optional<std::size_t> Bindings::drug_by_name(const std::string& name) const
     return it->second;
 }
 
-std::optional<std::size_t> Bindings::diagnosis_by_code(const std::string& system, const std::string& code) const {
-    if (auto it = diagnosis_by_code_.find(code_key(system, code)); it != diagnosis_by_code_.end()) return it->second;
+std::optional<std::size_t> Bindings::diagnosis_by_code(std::string_view system, std::string_view code) const {
+    if (auto found = diagnosis_by_code_.find(system, code); !found.empty()) return found.front();
     if (diagnosis_prefixes_.empty()) return std::nullopt;
     std::string key = prefix_key(code);
     for (const auto& p : diagnosis_prefixes_)
@@ -117,10 +116,10 @@ std::optional<std::size_t> Bindings::diagnosis_by_text(const std::string& text) 
     return std::nullopt;
 }
 
-std::optional<std::size_t> Bindings::procedure_by_code(const std::string& system, const std::string& code) const {
-    auto it = procedure_by_code_.find(code_key(system, code));
-    if (it == procedure_by_code_.end()) return std::nullopt;
-    return it->second;
+std::optional<std::size_t> Bindings::procedure_by_code(std::string_view system, std::string_view code) const {
+    auto found = procedure_by_code_.find(system, code);  // the first binding of a code wins
+    if (found.empty()) return std::nullopt;
+    return found.front();
 }
 
 std::optional<std::size_t> Bindings::phase_by_name(std::string_view name) const {
@@ -133,10 +132,10 @@ std::optional<std::size_t> Bindings::phase_by_name(std::string_view name) const 
     return std::nullopt;
 }
 
-std::optional<std::size_t> Bindings::phase_by_code(const std::string& system, const std::string& code) const {
-    auto it = phase_by_code_.find(code_key(system, code));
-    if (it == phase_by_code_.end()) return std::nullopt;
-    return it->second;
+std::optional<std::size_t> Bindings::phase_by_code(std::string_view system, std::string_view code) const {
+    auto found = phase_by_code_.find(system, code);  // the first binding of a code wins
+    if (found.empty()) return std::nullopt;
+    return found.front();
 }
 
 // Whole words: the phrase is neither preceded nor followed by a letter, a digit, `-` or `_`,
@@ -228,26 +227,26 @@ void Bindings::index() {
     for (std::size_t i = 0; i < concepts.size(); ++i) {
         auto id = static_cast<ConceptId>(i);
         by_name_.emplace(concepts[i].name, id);
-        for (const auto& c : concepts[i].codes) by_code_.emplace(code_key(c.system, c.code), id);
+        for (const auto& c : concepts[i].codes) by_code_.add(c.system, c.code, id);
     }
     for (std::size_t i = 0; i < classes.size(); ++i) class_by_name_.emplace(classes[i].name, static_cast<ClassId>(i));
     for (std::size_t i = 0; i < drugs.size(); ++i) {
         drug_by_name_.emplace(lower(drugs[i].name), i);
-        for (const auto& c : drugs[i].codes) drug_by_code_.emplace(code_key(c.system, c.code), i);
+        for (const auto& c : drugs[i].codes) drug_by_code_.add(c.system, c.code, i);
     }
     for (std::size_t i = 0; i < diagnoses.size(); ++i)
         for (const auto& c : diagnoses[i].codes) {
             if (c.prefix) diagnosis_prefixes_.push_back(PrefixCode{c.system, prefix_key(c.code), i});
-            else diagnosis_by_code_.emplace(code_key(c.system, c.code), i);
+            else diagnosis_by_code_.add(c.system, c.code, i);
         }
     // The most specific code wins (C91.1 before C91), then the order of the file.
     std::stable_sort(diagnosis_prefixes_.begin(), diagnosis_prefixes_.end(),
                      [](const PrefixCode& a, const PrefixCode& b) { return a.key.size() > b.key.size(); });
     for (std::size_t i = 0; i < procedures.size(); ++i)
-        procedure_by_code_.emplace(code_key(procedures[i].code.system, procedures[i].code.code), i);
+        procedure_by_code_.add(procedures[i].code.system, procedures[i].code.code, i);
     phase_by_code_.clear();
     for (std::size_t i = 0; i < phases.size(); ++i)
-        for (const auto& c : phases[i].codes) phase_by_code_.emplace(code_key(c.system, c.code), i);
+        for (const auto& c : phases[i].codes) phase_by_code_.add(c.system, c.code, i);
 }
 
 std::optional<Site> site_of(std::string_view s) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/code_map.hpp"
 #include "core/dates.hpp"
 #include "core/diag.hpp"
 #include "core/units.hpp"
@@ -142,23 +143,23 @@ public:
 
     std::optional<ConceptId> concept_by_name(const std::string& name) const;
     // Finds the concept for a code; `site` refines codes shared by several specimens.
-    std::optional<ConceptId> concept_by_code(const std::string& system, const std::string& code, Site site = Site::Any) const;
+    std::optional<ConceptId> concept_by_code(std::string_view system, std::string_view code, Site site = Site::Any) const;
     // The measure of concept `c` whose unit has dimension `d`: `c` itself, or one of its
     // `measures`; nullopt when none has it (or `c` is not a quantity).
     std::optional<ConceptId> measure_with(ConceptId c, Dimension d) const;
     std::optional<ClassId> class_by_name(const std::string& name) const;
-    std::optional<std::size_t> drug_by_code(const std::string& system, const std::string& code) const;
+    std::optional<std::size_t> drug_by_code(std::string_view system, std::string_view code) const;
     std::optional<std::size_t> drug_by_name(const std::string& name) const;
     // The diagnosis a code names: an exact code first, then the longest `prefix` code that covers it.
-    std::optional<std::size_t> diagnosis_by_code(const std::string& system, const std::string& code) const;
+    std::optional<std::size_t> diagnosis_by_code(std::string_view system, std::string_view code) const;
     // The diagnosis a patient record names without a code system (YAML, CSV, or a FHIR code as
     // written): a diagnosis name, ignoring case (`CLL`), or a code of any of its systems.
     std::optional<std::size_t> diagnosis_by_text(const std::string& text) const;
-    std::optional<std::size_t> procedure_by_code(const std::string& system, const std::string& code) const;
+    std::optional<std::size_t> procedure_by_code(std::string_view system, std::string_view code) const;
     // The phase a value names as a whole (YAML `phase:`, the CSV `phase` column): its name or one
     // of its `text:` phrases, ignoring case and surrounding blanks.
     std::optional<std::size_t> phase_by_name(std::string_view name) const;
-    std::optional<std::size_t> phase_by_code(const std::string& system, const std::string& code) const;
+    std::optional<std::size_t> phase_by_code(std::string_view system, std::string_view code) const;
     // Adds to `out` (without repeats) each phase one of whose `text:` phrases occurs in `text`
     // as whole words, ignoring case ("Induction chemotherapy" names induction; "post-induction"
     // does not, a hyphen joining words).
@@ -182,14 +183,14 @@ private:
         std::size_t diagnosis;
     };
     std::map<std::string, ConceptId> by_name_;
-    std::multimap<std::string, ConceptId> by_code_;  // key: system|code
+    CodeMap<ConceptId> by_code_;
     std::map<std::string, ClassId> class_by_name_;
-    std::map<std::string, std::size_t> drug_by_code_;
+    CodeMap<std::size_t> drug_by_code_;
     std::map<std::string, std::size_t> drug_by_name_;
-    std::map<std::string, std::size_t> diagnosis_by_code_;  // exact codes
+    CodeMap<std::size_t> diagnosis_by_code_;  // exact codes
     std::vector<PrefixCode> diagnosis_prefixes_;            // longest key first
-    std::map<std::string, std::size_t> procedure_by_code_;
-    std::map<std::string, std::size_t> phase_by_code_;
+    CodeMap<std::size_t> procedure_by_code_;
+    CodeMap<std::size_t> phase_by_code_;
 };
 
 // Loads a binding file; errors (with file:line) go to `diags`. Returns nullopt on error.
