@@ -37,7 +37,7 @@ const char* JNode::kind_name() const {
     return "?";
 }
 
-const std::string* str_at(const JNode* n, std::string_view key) {
+const std::string_view* str_at(const JNode* n, std::string_view key) {
     return n ? (n->get(key) ? n->get(key)->str() : nullptr) : nullptr;
 }
 
@@ -49,29 +49,40 @@ JNode Json::read(od::value v) {
     switch (t) {
         case od::json_type::object: {
             n.kind = JNode::Kind::Object;
-            // One allocation for the usual FHIR object (a coding, a quantity, a period:
-            // 2 to 4 members) instead of growing 1, 2, 4.
-            n.members.reserve(4);
+            auto& stack = arena_.member_stack_;
+            std::size_t mark = stack.size();
             od::object o = v.get_object();
             for (auto f : o) {
-                std::string key(std::string_view(f.unescaped_key()));
-                n.members.emplace_back(std::move(key), read(f.value()));
+                std::string_view key = f.unescaped_key();
+                JNode value = read(f.value());  // pushes and pops its own children above `mark`
+                stack.push_back(JMember{key, value});
             }
+            n.count = static_cast<std::uint32_t>(stack.size() - mark);
+            n.member_data = arena_.members_.copy(stack.data() + mark, n.count);
+            stack.resize(mark);
             break;
         }
         case od::json_type::array: {
             n.kind = JNode::Kind::Array;
+            auto& stack = arena_.item_stack_;
+            std::size_t mark = stack.size();
             od::array a = v.get_array();
-            for (auto e : a) n.items.push_back(read(e.value()));
+            for (auto e : a) {
+                JNode item = read(e.value());
+                stack.push_back(item);
+            }
+            n.count = static_cast<std::uint32_t>(stack.size() - mark);
+            n.item_data = arena_.items_.copy(stack.data() + mark, n.count);
+            stack.resize(mark);
             break;
         }
         case od::json_type::string:
             n.kind = JNode::Kind::String;
-            n.text = std::string(std::string_view(v.get_string()));
+            n.text = v.get_string();
             break;
         case od::json_type::number:
             n.kind = JNode::Kind::Number;
-            n.text = std::string(facts::trim(v.raw_json_token()));
+            n.text = facts::trim(v.raw_json_token());
             n.number = v.get_double();
             break;
         case od::json_type::boolean:
@@ -123,17 +134,22 @@ JNode Json::resource(od::object o, std::uint32_t p, FieldFilter keep) {
     JNode n;
     n.pos = p;
     n.kind = JNode::Kind::Object;
-    n.members.reserve(8);  // the fields a resource keeps, in one allocation
-    std::string type;  // a copy: later members may move the node that holds it
+    auto& stack = arena_.member_stack_;
+    std::size_t mark = stack.size();
+    std::string_view type;  // as far as read: the filter may depend on it
     for (auto f : o) {
-        std::string key(std::string_view(f.unescaped_key()));
+        std::string_view key = f.unescaped_key();
         if (keep(key, type)) {
-            n.members.emplace_back(std::move(key), read(f.value()));
-            if (n.members.back().first == "resourceType") type = n.members.back().second.text;
+            JNode value = read(f.value());
+            if (key == "resourceType") type = value.text;
+            stack.push_back(JMember{key, value});
         } else {
             skip(f.value());
         }
     }
+    n.count = static_cast<std::uint32_t>(stack.size() - mark);
+    n.member_data = arena_.members_.copy(stack.data() + mark, n.count);
+    stack.resize(mark);
     return n;
 }
 

@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +29,12 @@ bool starts_with(std::string_view s, std::string_view p);
 
 // ===========================================================================
 // JSON: the fields crit reads, as a small tree that remembers positions.
+//
+// The tree is views only: strings point into the parser's buffers (or the
+// document), children into a JArena. A tree is valid until its parser reads
+// the next document or its arena is cleared; whatever outlives that (an id, a
+// unit, a code) is copied out by the Reader. A warm arena allocates nothing, so
+// reading a resource costs no allocation per node.
 
 struct JMember;
 
@@ -34,37 +42,97 @@ struct JNode {
     enum class Kind : std::uint8_t { Null, Bool, Number, String, Object, Array };
     Kind kind = Kind::Null;
     bool flag = false;
+    std::uint32_t pos = 0;    // byte offset of the value in its document
+    std::uint32_t count = 0;  // an object's members or an array's items
     double number = 0;
-    std::string text;  // String: unescaped; Number: the token as written
-    std::vector<JMember> members;  // an object's members, in order
-    std::vector<JNode> items;
-    std::uint32_t pos = 0;  // byte offset of the value in its document
+    std::string_view text;  // String: unescaped; Number: the token as written
+    const JMember* member_data = nullptr;
+    const JNode* item_data = nullptr;
 
+    // An object's members, in order (empty for any other kind).
+    std::span<const JMember> members() const;
+    // An array's items (empty for any other kind).
+    std::span<const JNode> items() const {
+        return kind == Kind::Array ? std::span<const JNode>(item_data, count) : std::span<const JNode>();
+    }
     // The member named `key` of an object; nullptr when absent or not an object.
     const JNode* get(std::string_view key) const;
     // The text of a string; nullptr for any other kind.
-    const std::string* str() const { return kind == Kind::String ? &text : nullptr; }
+    const std::string_view* str() const { return kind == Kind::String ? &text : nullptr; }
     // "a string", "an object", ...: for messages.
     const char* kind_name() const;
 };
 
-// One member of an object. A named struct rather than std::pair<std::string, JNode>: a
-// pair of the type being defined is rejected by clang with libstdc++.
 struct JMember {
-    JMember(std::string k, JNode v) : first(std::move(k)), second(std::move(v)) {}
-    std::string first;
+    std::string_view first;
     JNode second;
 };
 
+inline std::span<const JMember> JNode::members() const {
+    return kind == Kind::Object ? std::span<const JMember>(member_data, count) : std::span<const JMember>();
+}
+
 inline const JNode* JNode::get(std::string_view key) const {
-    if (kind != Kind::Object) return nullptr;
-    for (const auto& [k, v] : members)
+    for (const auto& [k, v] : members())
         if (k == key) return &v;
     return nullptr;
 }
 
+// Where the children of one document's JNodes live. Blocks are kept from one
+// document to the next (clear() only rewinds), so once warm a document is read
+// without allocating.
+class JArena {
+public:
+    void clear() {
+        members_.clear();
+        items_.clear();
+    }
+
+private:
+    friend class Json;
+    template <class T>
+    class Pool {
+    public:
+        void clear() { block_ = used_ = 0; }
+        // Copies n values into one contiguous run and returns it.
+        const T* copy(const T* from, std::size_t n) {
+            if (n == 0) return nullptr;
+            while (true) {
+                if (block_ == blocks_.size()) {
+                    std::size_t size = std::max(n, kBlock);
+                    blocks_.push_back(Block{std::make_unique<T[]>(size), size});
+                }
+                Block& b = blocks_[block_];
+                if (b.size - used_ >= n) {
+                    T* out = b.data.get() + used_;
+                    std::copy(from, from + n, out);
+                    used_ += n;
+                    return out;
+                }
+                ++block_;
+                used_ = 0;
+            }
+        }
+
+    private:
+        static constexpr std::size_t kBlock = 1024;
+        struct Block {
+            std::unique_ptr<T[]> data;
+            std::size_t size;
+        };
+        std::vector<Block> blocks_;
+        std::size_t block_ = 0, used_ = 0;
+    };
+    Pool<JMember> members_;
+    Pool<JNode> items_;
+    // Children being read, before they are copied out in one run (a parent's
+    // children are contiguous even when they have children of their own).
+    std::vector<JMember> member_stack_;
+    std::vector<JNode> item_stack_;
+};
+
 // n[key] when it is a string, else nullptr (also for a null n).
-const std::string* str_at(const JNode* n, std::string_view key);
+const std::string_view* str_at(const JNode* n, std::string_view key);
 
 // Which top-level fields of a resource are materialised (the rest are validated and dropped).
 // Whether to keep member `key` of a resource whose resourceType (as far as read: empty
@@ -76,8 +144,11 @@ using FieldFilter = bool (*)(std::string_view key, std::string_view type);
 class Json {
 public:
     // `base` is where offset `shift` of the file is in memory (a Bundle read from the middle
-    // of a file reports positions in the file).
-    explicit Json(const char* base, std::uint32_t shift = 0) : base_(base), shift_(shift) {}
+    // of a file reports positions in the file). The document's nodes go to `arena`, which is
+    // cleared: the trees of its previous document are gone.
+    Json(JArena& arena, const char* base, std::uint32_t shift = 0) : arena_(arena), base_(base), shift_(shift) {
+        arena_.clear();
+    }
 
     // The byte offset of the last value visited: where an error was found.
     std::uint32_t last() const { return last_; }
@@ -115,6 +186,7 @@ private:
         ~Level() { --d_; }
         int& d_;
     };
+    JArena& arena_;
     const char* base_;
     std::uint32_t shift_ = 0;
     std::uint32_t last_ = 0;

@@ -29,7 +29,7 @@ std::vector<CodingView> codings(const JNode* cc) {
     std::vector<CodingView> out;
     const JNode* list = cc ? cc->get("coding") : nullptr;
     if (!list || list->kind != JNode::Kind::Array) return out;
-    for (const auto& c : list->items) {
+    for (const auto& c : list->items()) {
         CodingView v;
         if (auto s = str_at(&c, "system")) v.system = *s;
         if (auto s = str_at(&c, "code")) v.code = *s;
@@ -105,8 +105,8 @@ bool is_detection_limit(const JNode* cc) {
 // A value as messages quote it: `text`, 12.5, or its kind ("an object").
 std::string shown(const JNode* n) {
     if (!n) return "(missing)";
-    if (n->kind == JNode::Kind::String) return "`" + n->text + "`";
-    if (n->kind == JNode::Kind::Number) return n->text;
+    if (n->kind == JNode::Kind::String) return fmt::format("`{}`", n->text);
+    if (n->kind == JNode::Kind::Number) return std::string(n->text);
     return n->kind_name();
 }
 
@@ -135,7 +135,7 @@ bool is_relative_reference(std::string_view ref) {
     return ref.find("://") == std::string_view::npos && !starts_with(ref, "urn:");
 }
 
-const std::string* reference_of(const JNode& r) {
+const std::string_view* reference_of(const JNode& r) {
     for (const char* k : {"subject", "patient"})
         if (auto s = str_at(r.get(k), "reference")) return s;
     return nullptr;
@@ -211,7 +211,7 @@ Timeline Reader::finish(PatientAcc&& acc) {
 
 // The disease a diagnosis code names (a name under the bindings' `diagnoses:`), or "".
 std::string Reader::disease_of(std::string_view system, std::string_view code) const {
-    auto d = b_.diagnosis_by_code(std::string(system), std::string(code));
+    auto d = b_.diagnosis_by_code(system, code);
     return d ? b_.diagnoses[*d].name : std::string();
 }
 
@@ -346,13 +346,13 @@ void Reader::observation(const JNode& r, const Place& at, PatientAcc& acc) {
         }
     std::optional<ConceptId> id;
     for (const auto& c : codes)
-        if ((id = b_.concept_by_code(std::string(c.system), std::string(c.code), site))) break;
+        if ((id = b_.concept_by_code(c.system, c.code, site))) break;
     if (!id) {
         // A code that names one concept per specimen (LOINC 67128-9), without a site that picks one.
         std::string per_site;
         for (const auto& c : codes)
             for (Site s : {Site::Blood, Site::Marrow, Site::Csf})
-                if (auto o = b_.concept_by_code(std::string(c.system), std::string(c.code), s);
+                if (auto o = b_.concept_by_code(c.system, c.code, s);
                     o && b_.concepts[*o].site == s)
                     per_site += fmt::format("{}{} ({})", per_site.empty() ? "" : ", ", b_.concepts[*o].name,
                                             site_name(s));
@@ -432,9 +432,9 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
         out.cmp = *parsed;
         out.has_cmp = true;
     }
-    const std::string* system = str_at(&q, "system");
-    const std::string* code = str_at(&q, "code");
-    const std::string* unit = str_at(&q, "unit");
+    const std::string_view* system = str_at(&q, "system");
+    const std::string_view* code = str_at(&q, "code");
+    const std::string_view* unit = str_at(&q, "unit");
     bool ucum = !system || *system == kUcum;
     // UCUM `code` first; the human `unit` when the code is not UCUM or not one crit knows.
     if (code && (ucum || !unit) && (find_unit(*code) || !unit || !find_unit(*unit))) {
@@ -453,7 +453,7 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
 bool Reader::value(const JNode& r, const Concept& c, Observation& o, const Place& at, const std::string& pid) {
     const JNode* v = nullptr;
     std::string key;
-    for (const auto& [k, n] : r.members)
+    for (const auto& [k, n] : r.members())
         if (starts_with(k, "value") && k.size() > 5) {
             v = &n;
             key = k;
@@ -547,8 +547,8 @@ bool Reader::detection_limit(const JNode& r, const Concept& c, Observation& o, c
                              const std::string& pid) {
     const JNode* list = r.get("component");
     if (!list || list->kind != JNode::Kind::Array) return true;
-    for (std::size_t i = 0; i < list->items.size(); ++i) {
-        const JNode& comp = list->items[i];
+    for (std::size_t i = 0; i < list->items().size(); ++i) {
+        const JNode& comp = list->items()[i];
         if (!is_detection_limit(comp.get("code"))) continue;
         std::string path = fmt::format("component[{}]", i);
         if (c.kind != ValueKind::Quantity) {
@@ -615,7 +615,7 @@ bool Reader::phase(const JNode& r, bool procedure, const Place& at, const std::s
     auto read = [&](const JNode* cc, bool codes_are_words) {
         if (!cc || cc->kind != JNode::Kind::Object) return;
         for (const auto& c : codings(cc)) {
-            if (auto p = b_.phase_by_code(std::string(c.system), std::string(c.code))) {
+            if (auto p = b_.phase_by_code(c.system, c.code)) {
                 if (std::find(found.begin(), found.end(), *p) == found.end()) found.push_back(*p);
             } else if (codes_are_words) {
                 b_.phases_in_text(c.code, found);
@@ -626,7 +626,7 @@ bool Reader::phase(const JNode& r, bool procedure, const Place& at, const std::s
     };
     const JNode* category = r.get("category");
     if (category && category->kind == JNode::Kind::Array)
-        for (const auto& c : category->items) read(&c, true);
+        for (const auto& c : category->items()) read(&c, true);
     else
         read(category, true);
     // A Procedure's code is a procedure code (SNOMED 367336001): its words may say the phase,
@@ -656,8 +656,8 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
         shown_codes = describe(med);
     } else if (const JNode* ref = r.get("medicationReference")) {
         sub = "medicationReference.reference";
-        const std::string* s = str_at(ref, "reference");
-        auto it = s ? meds_.find(*s) : meds_.end();
+        const std::string_view* s = str_at(ref, "reference");
+        auto it = s ? meds_.find(std::string(*s)) : meds_.end();
         if (it == meds_.end()) {
             reject(at, ref, sub, pid, RejectReason::BadRecord,
                    fmt::format("medicationReference {} is not a Medication in the data", s ? *s : "(none)"));
@@ -704,7 +704,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
     std::optional<CodingView> bound;
     std::optional<std::size_t> proc;
     for (const auto& c : codings(code))
-        if ((proc = b_.procedure_by_code(std::string(c.system), std::string(c.code)))) {
+        if ((proc = b_.procedure_by_code(c.system, c.code))) {
             bound = c;
             break;
         }
@@ -721,7 +721,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
     if (!phase(r, true, at, pid, t)) return;  // its classes are added in finish(), after the procedure's
     std::string disease;
     if (const JNode* reasons = r.get("reasonCode"); reasons && reasons->kind == JNode::Kind::Array)
-        for (const auto& rc : reasons->items) {
+        for (const auto& rc : reasons->items()) {
             for (const auto& c : codings(&rc))
                 if (!(disease = disease_of(c.system, c.code)).empty()) break;
             if (!disease.empty()) break;

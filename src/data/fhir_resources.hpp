@@ -26,7 +26,7 @@ std::optional<std::string> patient_id_of_reference(std::string_view ref);
 bool is_relative_reference(std::string_view ref);
 
 // The resource's subject (or patient) reference, or nullptr.
-const std::string* reference_of(const JNode& r);
+const std::string_view* reference_of(const JNode& r);
 
 // Every coding of a CodeableConcept, as {system, code}.
 std::vector<Code> codes_of(const JNode* cc);

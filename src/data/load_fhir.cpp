@@ -50,7 +50,8 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
     next = end;
     simdjson::padded_string text(std::string_view(file->text()).substr(start, end - start));
     od::parser parser;
-    Json json(text.data(), static_cast<std::uint32_t>(start));
+    JArena arena;
+    Json json(arena, text.data(), static_cast<std::uint32_t>(start));
 
     struct Entry {
         std::size_t index = 0;
@@ -83,7 +84,7 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
             if (key == "resourceType" || key == "type") {
                 std::uint32_t p = json.pos(v);
                 JNode n = json.read(v);
-                (key == "type" ? btype : rtype) = n.str() ? n.text : "(not a string)";
+                (key == "type" ? btype : rtype) = n.str() ? n.text : std::string_view("(not a string)");
                 (key == "type" ? btype_pos : rtype_pos) = p;
             } else if (key == "entry") {
                 expect(v, od::json_type::array, "Bundle.entry must be an array of entries");
@@ -154,7 +155,7 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
             continue;
         auto codes = codes_of(e.resource.get("code"));
         if (!e.full_url.empty()) meds[e.full_url] = codes;
-        if (auto id = str_at(&e.resource, "id")) meds["Medication/" + *id] = codes;
+        if (auto id = str_at(&e.resource, "id")) meds[fmt::format("Medication/{}", *id)] = codes;
     }
     Reader reader(b, rejects, meds);
     std::vector<PatientAcc> patients;
@@ -163,13 +164,13 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
     // derivedFrom), or by its entry when the resource has no id.
     auto place = [&](const Entry& e) {
         std::string path = fmt::format("entry[{}].resource", e.index);
-        const std::string* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;
-        const std::string* id = e.has_resource ? str_at(&e.resource, "id") : nullptr;
-        std::string record = type && id ? *type + "/" + *id : path;
+        const std::string_view* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;
+        const std::string_view* id = e.has_resource ? str_at(&e.resource, "id") : nullptr;
+        std::string record = type && id ? fmt::format("{}/{}", *type, *id) : path;
         return Place(name, file.get(), 0, std::move(path), std::move(record));
     };
     for (const auto& e : entries) {
-        const std::string* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;
+        const std::string_view* type = e.has_resource ? str_at(&e.resource, "resourceType") : nullptr;
         if (!type || *type != "Patient") continue;
         Place at = place(e);
         std::string id;
@@ -194,7 +195,7 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
     for (const auto& e : entries) {
         if (!e.has_resource) continue;
         Place at = place(e);
-        const std::string* type = str_at(&e.resource, "resourceType");
+        const std::string_view* type = str_at(&e.resource, "resourceType");
         if (!type) {
             reader.reject(at, &e.resource, "resourceType", "", RejectReason::BadRecord,
                           "the entry's resource has no resourceType");
@@ -202,14 +203,14 @@ bool load_one_bundle(const SourcePtr& file, std::size_t start, std::size_t end, 
         }
         if (*type == "Patient" || *type == "Medication") continue;
         if (!Reader::is_record_type(*type)) {
-            if (stats) ++stats->skipped_types[*type];
+            if (stats) ++stats->skipped_types[std::string(*type)];
             continue;
         }
-        const std::string* ref = reference_of(e.resource);
+        const std::string_view* ref = reference_of(e.resource);
         std::optional<std::size_t> who;
         std::string wanted;
         if (ref) {
-            if (auto it = by_url.find(*ref); it != by_url.end()) who = it->second;
+            if (auto it = by_url.find(std::string(*ref)); it != by_url.end()) who = it->second;
             else if (auto id = patient_id_of_reference(*ref)) {
                 wanted = *id;
                 // By id only for a relative reference: Patient/p1 on another server is not ours.
@@ -357,6 +358,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     std::vector<FileStamp> stamps(files.size());
     od::parser parser;
     Padded pad;
+    JArena arena;
     MedicationIndex no_meds;
     Reader patient_reader(b, rejects, no_meds);
     std::vector<HeadParser> head_parsers(std::max(1u, opt.jobs));
@@ -413,7 +415,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 // Few and small: read whole now (validated), kept for pass 2.
                 JNode r;
                 try {
-                    Json json(pad.set(text));
+                    Json json(arena, pad.set(text));
                     od::document doc = pad.iterate(parser);
                     r = json.resource(doc.get_object(), 0, Reader::reads_field);
                 } catch (const simdjson::simdjson_error& e) {
@@ -527,6 +529,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     struct Worker {
         od::parser parser;
         Padded pad;
+        JArena arena;
         std::vector<Rejection> rejects;
         double parse = 0, records = 0, finish = 0;  // wall seconds, line by line: the split of `cpu`
         double cpu = 0;                              // thread CPU seconds building patients
@@ -562,7 +565,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             auto t0 = Clock::now();
             JNode res;
             try {
-                Json json(w.pad.set(*text));
+                Json json(w.arena, w.pad.set(*text));
                 od::document doc = w.pad.iterate(w.parser);
                 res = json.resource(doc.get_object(), 0, Reader::reads_field);
             } catch (const simdjson::simdjson_error& e) {
@@ -573,16 +576,16 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             w.parse += std::chrono::duration<double>(t1 - t0).count();
             // The line read back must be the one indexed for this patient: never build a
             // patient from another patient's record.
-            const std::string* subject = reference_of(res);
+            const std::string_view* subject = reference_of(res);
             auto pid = subject ? patient_id_of_reference(*subject) : std::nullopt;
             if (!pid || *pid != key.id) {
                 wreject(ref, "subject.reference", key.id, RejectReason::FileChanged,
                         fmt::format("the line read back refers to {}, not to Patient/{}: the file changed since it "
                                     "was indexed; the record is not used",
-                                    subject ? *subject : std::string("no patient"), key.id));
+                                    subject ? std::string(*subject) : std::string("no patient"), key.id));
                 continue;
             }
-            const std::string* id = str_at(&res, "id");
+            const std::string_view* id = str_at(&res, "id");
             Place at(files[ref.file], nullptr, ref.line, "",
                      id ? fmt::format("{}/{}", kRecordTypes[ref.type], *id) : std::string(kRecordTypes[ref.type]));
             reader.record(res, kRecordTypes[ref.type], at, acc);
