@@ -1,6 +1,7 @@
 // Evaluating a patient reuses the context's buffers: once they have grown, a
 // whole pass over a cohort makes fewer heap allocations than there are patients
-// (in practice none).
+// (in practice none). Reading a FHIR resource reuses the parser's and the tree's
+// buffers likewise.
 // (A property of the code, not a timing: speed lives in tools/bench and docs/performance.md.)
 #include <catch2/catch.hpp>
 
@@ -13,6 +14,8 @@
 #include <cstdlib>
 #include <new>
 
+#include "data/fhir_json.hpp"
+#include "data/fhir_resources.hpp"
 #include "lang/driver.hpp"
 #include "data/load_data.hpp"
 #include "vm/vm.hpp"
@@ -74,3 +77,45 @@ TEST_CASE("evaluation allocates (almost) nothing per patient once warm", "[vm][a
     }
 }
 
+
+// The FHIR loader reads every resource into a JNode tree: views into the parser's
+// buffers, children in an arena that is rewound, not freed. Once the parser and the
+// arena have grown, a resource is read without touching the heap.
+TEST_CASE("reading a FHIR resource allocates nothing once the parser and arena are warm", "[fhir][alloc]") {
+    // An Observation as Bulk exports write it: meta, nested codings, a reference, a quantity,
+    // a component, and fields crit does not read.
+    const std::string line =
+        R"({"resourceType":"Observation","id":"obs-000123-lymph","meta":{"lastUpdated":"2024-01-02T03:04:05Z",)"
+        R"("profile":["http://hl7.org/fhir/us/core/StructureDefinition/us-core-observation-lab"]},"status":"final",)"
+        R"("category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",)"
+        R"("code":"laboratory"}]}],"code":{"coding":[{"system":"http://loinc.org","code":"731-0",)"
+        R"("display":"Lymphocytes [#/volume] in Blood by Automated count"}],"text":"Lymphocytes"},)"
+        R"("subject":{"reference":"Patient/p-000123"},"effectiveDateTime":"2024-01-02T09:30:00+01:00",)"
+        R"("valueQuantity":{"value":3.25,"unit":"10*3/uL","system":"http://unitsofmeasure.org","code":"10*3/uL"},)"
+        R"("component":[{"code":{"text":"detection limit"},"valueQuantity":{"value":0.01,"code":"10*3/uL"}}],)"
+        R"("note":[{"text":"a long note with an escaped \"quote\" and \u00e9 that crit skips"}]})";
+    simdjson::ondemand::parser parser;
+    crit::fhir::Padded pad;
+    crit::fhir::JArena arena;
+    auto read = [&] {
+        crit::fhir::Json json(arena, pad.set(line));
+        auto doc = pad.iterate(parser);
+        return json.resource(doc.get_object(), 0, crit::fhir::Reader::reads_field);
+    };
+    for (int warm = 0; warm < 2; ++warm) read();
+    long before = g_allocations;
+    long checked = 0;
+    for (int i = 0; i < 1000; ++i) {
+        crit::fhir::JNode r = read();
+        // The tree is the resource (read each time, so nothing is optimised away).
+        const crit::fhir::JNode* q = r.get("valueQuantity");
+        if (q && q->get("value") && q->get("value")->text == "3.25" && r.get("code")->get("coding")->items().size() == 1 &&
+            *crit::fhir::str_at(r.get("subject"), "reference") == "Patient/p-000123" && !r.get("meta") &&
+            r.get("component")->items()[0].get("valueQuantity")->get("value")->number == 0.01)
+            ++checked;
+    }
+    long total = g_allocations - before;
+    CHECK(checked == 1000);
+    INFO(total << " allocations for 1000 resources");
+    CHECK(total == 0);
+}
