@@ -18,6 +18,10 @@ constexpr std::string_view kFindings = "http://example.org/fhir/leukemia-holdout
 constexpr std::string_view kIcd10 = "http://hl7.org/fhir/sid/icd-10";  // also icd-10-cm and other national editions
 constexpr std::string_view kYesNo = "http://terminology.hl7.org/CodeSystem/v2-0136";
 
+constexpr DateKeys kOnset{"onset", "onsetDateTime", "onsetInstant", "onsetPeriod"};
+constexpr DateKeys kEffective{"effective", "effectiveDateTime", "effectiveInstant", "effectivePeriod"};
+constexpr DateKeys kPerformed{"performed", "performedDateTime", "performedInstant", "performedPeriod"};
+
 // ===========================================================================
 // Codes
 
@@ -25,8 +29,32 @@ struct CodingView {
     std::string_view system, code, display;
 };
 
-std::vector<CodingView> codings(const JNode* cc) {
-    std::vector<CodingView> out;
+// The codings of a CodeableConcept that have a code. Nearly every one has one to
+// three: they are held inline, so listing them costs no allocation per record.
+class Codings {
+public:
+    void push_back(const CodingView& v) {
+        if (n_ < kInline) {
+            inline_[n_++] = v;
+            return;
+        }
+        if (more_.empty()) more_.assign(inline_, inline_ + kInline);
+        more_.push_back(v);
+        ++n_;
+    }
+    const CodingView* begin() const { return n_ <= kInline ? inline_ : more_.data(); }
+    const CodingView* end() const { return begin() + n_; }
+    bool empty() const { return n_ == 0; }
+
+private:
+    static constexpr std::size_t kInline = 4;
+    CodingView inline_[kInline];
+    std::vector<CodingView> more_;
+    std::size_t n_ = 0;
+};
+
+Codings codings(const JNode* cc) {
+    Codings out;
     const JNode* list = cc ? cc->get("coding") : nullptr;
     if (!list || list->kind != JNode::Kind::Array) return out;
     for (const auto& c : list->items()) {
@@ -228,15 +256,14 @@ std::string Reader::diagnoses_read() const {
 
 // Reads <base>DateTime / <base>Instant or <base>Period; a value that is not a
 // date is rejected (nullopt). present=false when there is none.
-std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, const Place& at,
+std::optional<Reader::When> Reader::when(const JNode& r, const DateKeys& keys, const Place& at,
                                          const std::string& patient) {
     When w;
-    for (const char* suffix : {"DateTime", "Instant"}) {
-        std::string key = std::string(base) + suffix;
+    for (std::string_view key : {keys.date_time, keys.instant}) {
         if (const JNode* n = r.get(key)) {
             w.present = w.single = true;
             w.start_node = n;
-            w.start_path = key;
+            w.field = key;
             w.start = day_of(n);
             if (!w.start) {
                 reject(at, n, key, patient, RejectReason::BadDate,
@@ -246,25 +273,24 @@ std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, 
             return w;
         }
     }
-    std::string key = std::string(base) + "Period";
+    std::string_view key = keys.period;
     const JNode* p = r.get(key);
     if (!p) return w;
     w.present = true;
+    w.field = key;
     if (p->kind != JNode::Kind::Object) {
         reject(at, p, key, patient, RejectReason::BadDate, fmt::format("{} must be an object with start and end", key));
         return std::nullopt;
     }
-    w.start_path = key + ".start";
-    w.end_path = key + ".end";
     w.start_node = p->get("start");
     w.end_node = p->get("end");
-    for (auto [node, path, out] :
-         {std::tuple{w.start_node, &w.start_path, &w.start}, std::tuple{w.end_node, &w.end_path, &w.end}}) {
+    for (auto [node, end, out] : {std::tuple{w.start_node, false, &w.start}, std::tuple{w.end_node, true, &w.end}}) {
         if (!node) continue;
         *out = day_of(node);
         if (!*out) {
-            reject(at, node, *path, patient, RejectReason::BadDate,
-                   fmt::format("{} {} is not a FHIR date or dateTime", *path, shown(node)));
+            std::string path = fmt::format("{}.{}", key, end ? "end" : "start");
+            reject(at, node, path, patient, RejectReason::BadDate,
+                   fmt::format("{} {} is not a FHIR date or dateTime", path, shown(node)));
             return std::nullopt;
         }
     }
@@ -278,17 +304,17 @@ std::optional<Reader::When> Reader::when(const JNode& r, std::string_view base, 
 bool Reader::status_ok(const JNode& r, const Place& at, const std::string& patient, std::string_view type,
                        std::initializer_list<std::string_view> counted) {
     const JNode* s = r.get("status");
-    std::string list;
+    if (s && s->str())
+        for (auto c : counted)
+            if (s->text == c) return true;
+    std::string list;  // only for the message: this runs once per record
     for (auto c : counted) list += fmt::format("{}{}", list.empty() ? "" : ", ", c);
-    if (!s || !s->str()) {
+    if (!s || !s->str())
         reject(at, s ? s : &r, "status", patient, RejectReason::Status,
                fmt::format("the {} has no status; only {} count", type, list));
-        return false;
-    }
-    for (auto c : counted)
-        if (s->text == c) return true;
-    reject(at, s, "status", patient, RejectReason::Status,
-           fmt::format("{} with status `{}` is not counted (only {})", type, s->text, list));
+    else
+        reject(at, s, "status", patient, RejectReason::Status,
+               fmt::format("{} with status `{}` is not counted (only {})", type, s->text, list));
     return false;
 }
 
@@ -313,7 +339,7 @@ void Reader::condition(const JNode& r, const Place& at, PatientAcc& acc) {
                fmt::format("Condition {} is not a diagnosis crit reads ({})", describe(code), diagnoses_read()));
         return;
     }
-    auto w = when(r, "onset", at, pid);
+    auto w = when(r, kOnset, at, pid);
     if (!w) return;
     if (acc.disease.empty()) {
         acc.disease = disease;
@@ -379,7 +405,7 @@ void Reader::observation(const JNode& r, const Place& at, PatientAcc& acc) {
                            site_name(c.site), site_name(site)));
         return;
     }
-    auto w = when(r, "effective", at, pid);
+    auto w = when(r, kEffective, at, pid);
     if (!w) return;
     if (!w->present) {
         reject(at, &r, "effectiveDateTime", pid, RejectReason::BadDate,
@@ -579,19 +605,19 @@ bool Reader::detection_limit(const JNode& r, const Concept& c, Observation& o, c
 
 // ---- Therapy ---------------------------------------------------------
 // The period of an administration or procedure; rejects and returns false when unusable.
-bool Reader::course(const JNode& r, std::string_view base, const JNode* status, const Place& at, const std::string& pid,
+bool Reader::course(const JNode& r, const DateKeys& keys, const JNode* status, const Place& at, const std::string& pid,
                     Treatment& t) {
-    auto w = when(r, base, at, pid);
+    auto w = when(r, keys, at, pid);
     if (!w) return false;
     if (!w->present) {
-        reject(at, &r, std::string(base) + "Period", pid, RejectReason::BadDate, fmt::format("no {0}Period or {0}DateTime", base));
+        reject(at, &r, keys.period, pid, RejectReason::BadDate, fmt::format("no {0}Period or {0}DateTime", keys.base));
         return false;
     }
     t.start = *w->start;
     if (w->single) t.end = t.start;
     else if (w->end) {
         if (*w->end < t.start) {
-            reject(at, w->end_node, w->end_path, pid, RejectReason::BadPeriod,
+            reject(at, w->end_node, w->end_path(), pid, RejectReason::BadPeriod,
                    fmt::format("{} ends ({}) before it starts ({})", t.drug, format_day(*w->end), format_day(t.start)));
             return false;
         }
@@ -690,7 +716,7 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
     Treatment t;
     t.drug = b_.drugs[*drug].name;
     t.classes = b_.drugs[*drug].classes;
-    if (!course(r, "effective", r.get("status"), at, pid, t)) return;
+    if (!course(r, kEffective, r.get("status"), at, pid, t)) return;
     if (!phase(r, false, at, pid, t)) return;
     if (t.phase >= 0) facts::set_phase(b_, static_cast<std::size_t>(t.phase), t);
     t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), at.record});
@@ -717,7 +743,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
     std::string_view name = cc_text(code);
     if (name.empty()) name = bound->display;
     t.drug = name.empty() ? fmt::format("{} {}", system_name(bound->system), bound->code) : std::string(name);
-    if (!course(r, "performed", r.get("status"), at, pid, t)) return;
+    if (!course(r, kPerformed, r.get("status"), at, pid, t)) return;
     if (!phase(r, true, at, pid, t)) return;  // its classes are added in finish(), after the procedure's
     std::string disease;
     if (const JNode* reasons = r.get("reasonCode"); reasons && reasons->kind == JNode::Kind::Array)

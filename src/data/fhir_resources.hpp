@@ -46,6 +46,11 @@ struct PatientAcc {
     std::vector<Pending> procedures;  // classes depend on the disease: set in finish()
 };
 
+// The names of a FHIR choice of date: <base>DateTime, <base>Instant or <base>Period.
+struct DateKeys {
+    std::string_view base, date_time, instant, period;
+};
+
 // Reads the resources of patients into PatientAccs; what it cannot use becomes
 // a Rejection with its Place.
 class Reader {
@@ -79,7 +84,8 @@ private:
         std::optional<Day> start, end;
         const JNode* start_node = nullptr;
         const JNode* end_node = nullptr;
-        std::string start_path, end_path;
+        std::string_view field;  // the member read ("effectivePeriod")
+        std::string end_path() const { return std::string(field) + ".end"; }
     };
     // A Quantity: as written, and in the concept's unit (canon).
     struct Qty {
@@ -95,7 +101,7 @@ private:
 
     std::string disease_of(std::string_view system, std::string_view code) const;
     std::string diagnoses_read() const;
-    std::optional<When> when(const JNode& r, std::string_view base, const Place& at, const std::string& patient);
+    std::optional<When> when(const JNode& r, const DateKeys& keys, const Place& at, const std::string& patient);
     bool status_ok(const JNode& r, const Place& at, const std::string& patient, std::string_view type,
                    std::initializer_list<std::string_view> counted);
 
@@ -105,7 +111,7 @@ private:
                                         const JNode*& where);
     bool value(const JNode& r, const Concept& c, Observation& o, const Place& at, const std::string& pid);
     bool detection_limit(const JNode& r, const Concept& c, Observation& o, const Place& at, const std::string& pid);
-    bool course(const JNode& r, std::string_view base, const JNode* status, const Place& at, const std::string& pid,
+    bool course(const JNode& r, const DateKeys& keys, const JNode* status, const Place& at, const std::string& pid,
                 Treatment& t);
     bool phase(const JNode& r, bool procedure, const Place& at, const std::string& pid, Treatment& t);
     void medication(const JNode& r, const Place& at, PatientAcc& acc);

@@ -586,8 +586,9 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 continue;
             }
             const std::string_view* id = str_at(&res, "id");
-            Place at(files[ref.file], nullptr, ref.line, "",
-                     id ? fmt::format("{}/{}", kRecordTypes[ref.type], *id) : std::string(kRecordTypes[ref.type]));
+            std::string record(kRecordTypes[ref.type]);  // `Type/id`, as FHIR output cites it
+            if (id) record.append("/").append(*id);
+            Place at(files[ref.file], nullptr, ref.line, "", std::move(record));
             reader.record(res, kRecordTypes[ref.type], at, acc);
             w.records += seconds_since(t1);
         }
