@@ -29,6 +29,25 @@ ResultsWriter::ResultsWriter(const Program& p) : p_(p) {
             it.kind == Item::Kind::Baseline)
             anchors_.push_back(i);
     }
+    // Whether every object of a patient's line has distinct keys (json_line writes them
+    // straight; nlohmann would keep one of a repeated key).
+    auto distinct = [](std::vector<std::string> keys) {
+        std::sort(keys.begin(), keys.end());
+        return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+    };
+    std::vector<std::string> results, anchors, criteria;
+    for (const auto& r : p.results) results.push_back(r.name);
+    for (std::size_t slot : anchors_) {
+        const Item& it = p.items[slot];
+        if (it.type == Type::Episode) {
+            anchors.push_back(it.name + ".start");
+            anchors.push_back(it.name + ".end");
+        } else {
+            anchors.push_back(it.kind == Item::Kind::Baseline ? "baseline" : it.name);
+        }
+    }
+    for (int slot : p.criterion_item) criteria.push_back(p.items[static_cast<std::size_t>(slot)].name);
+    unique_keys_ = distinct(results) && distinct(anchors) && distinct(criteria);
 }
 
 namespace {
@@ -98,8 +117,121 @@ ojson ResultsWriter::patient_json(const Timeline& t, const Evaluation& ev) const
     return j;
 }
 
+namespace {
+
+// Appends compact JSON, byte for byte what patient_json(...).dump() writes. A string
+// that needs no escaping (ids, names, dates: nearly all) is copied as it is; any other,
+// and any byte past ASCII, goes through nlohmann's serializer, so escapes and U+FFFD
+// for text that is not UTF-8 are exactly its own.
+class Line {
+public:
+    explicit Line(std::string& out) : out_(out) {}
+    Line& raw(std::string_view s) {
+        out_ += s;
+        return *this;
+    }
+    Line& str(std::string_view s) {
+        for (unsigned char c : s)
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+                out_ += ojson(std::string(s)).dump(-1, ' ', false, ojson::error_handler_t::replace);
+                return *this;
+            }
+        out_ += '"';
+        out_ += s;
+        out_ += '"';
+        return *this;
+    }
+    Line& key(std::string_view k) {
+        str(k);
+        out_ += ':';
+        return *this;
+    }
+    Line& day(Day d) { return str(format_day(d)); }
+    Line& day_or_null(const std::optional<Day>& d) { return d ? day(*d) : raw("null"); }
+
+private:
+    std::string& out_;
+};
+
+}  // namespace
+
 std::string ResultsWriter::json_line(const Timeline& t, const Evaluation& ev) const {
-    return patient_json(t, ev).dump(-1, ' ', false, ojson::error_handler_t::replace);
+    // An object whose keys repeat keeps one of each in nlohmann's output: such a program
+    // (never a checked pack) is written through patient_json.
+    bool same_results = ev.results.size() == p_.results.size();
+    for (std::size_t i = 0; same_results && i < ev.results.size(); ++i)
+        same_results = ev.results[i].name == p_.results[i].name;
+    if (!unique_keys_ || !same_results) return patient_json(t, ev).dump(-1, ' ', false, ojson::error_handler_t::replace);
+
+    std::string out;
+    out.reserve(512);
+    Line j(out);
+    j.raw("{").key("patient").str(ev.patient_id).raw(",").key("as_of");
+    if (ev.dated) j.day(ev.domain.hi);
+    else j.raw("null");
+    j.raw(",").key("ruleset").raw("{").key("name").str(p_.name).raw(",").key("version").str(p_.version);
+    j.raw(",").key("sha256").str(p_.sha256).raw("},").key("results").raw("{");
+    for (std::size_t i = 0; i < ev.results.size(); ++i) {
+        const ResultValue& r = ev.results[i];
+        if (i) j.raw(",");
+        j.key(r.name);
+        switch (r.kind) {
+            case ResultValue::Kind::Absent: j.raw("null"); break;
+            case ResultValue::Kind::Boolean: j.raw(r.truth ? "true" : "false"); break;
+            case ResultValue::Kind::Label: j.str(r.label); break;
+            case ResultValue::Kind::Date: j.day(r.day); break;
+        }
+    }
+    j.raw("},").key("episodes").raw("[");
+    std::vector<Episode> eps;
+    bool first = true;
+    for (ClassId cls : classes_) {
+        eps.clear();
+        if (ev.dated) episodes_of(t, cls, p_.bindings->classes[cls].episode_gap, ev.domain.hi, eps);
+        for (const Episode& e : eps) {
+            if (!first) j.raw(",");
+            first = false;
+            j.raw("{").key("class").str(p_.bindings->classes[cls].name).raw(",").key("start").day(e.start);
+            j.raw(",").key("end").day_or_null(e.end).raw("}");
+        }
+    }
+    j.raw("],").key("anchors").raw("{");
+    first = true;
+    for (std::size_t slot : anchors_) {
+        const Item& it = p_.items[slot];
+        const Value& v = ev.slots[slot];
+        if (!first) j.raw(",");
+        first = false;
+        if (it.type == Type::Episode) {
+            std::optional<Day> start, end;
+            if (!v.e.empty()) {
+                start = v.e.front().start;
+                end = v.e.back().end;
+            }
+            j.key(it.name + ".start").day_or_null(start).raw(",").key(it.name + ".end").day_or_null(end);
+        } else {
+            j.key(it.kind == Item::Kind::Baseline ? std::string_view("baseline") : std::string_view(it.name));
+            if (v.d.state == DateVal::State::Known) j.day(v.d.day);
+            else j.raw("null");
+        }
+    }
+    j.raw("},").key("criteria").raw("{");
+    for (std::size_t i = 0; i < p_.criterion_item.size(); ++i) {
+        const TruthSeries& s = ev.slots[p_.criterion_item[i]].t;
+        if (i) j.raw(",");
+        j.key(p_.items[p_.criterion_item[i]].name).raw("[");
+        first = true;
+        for (std::size_t k = 0; ev.dated && k < s.size(); ++k) {
+            if (s[k].v == Truth::NotMet) continue;
+            if (!first) j.raw(",");
+            first = false;
+            j.raw("{").key("from").day(s[k].start).raw(",").key("to").day(seg_end(s, k, ev.domain));
+            j.raw(",").key("state").raw(s[k].v == Truth::Met ? "\"met\"}" : "\"unknown\"}");
+        }
+        j.raw("]");
+    }
+    j.raw("}}");
+    return out;
 }
 
 std::optional<Rejection> other_disease(const Program& p, const Timeline& t) {

@@ -36,6 +36,7 @@ private:
     const Program& p_;
     std::vector<ClassId> classes_;
     std::vector<std::size_t> anchors_;  // slots of the date and episode definitions and the baseline
+    bool unique_keys_ = true;           // no object of a line repeats a key (see json_line)
 };
 
 // The days of a truth series in state `v`, as [from, to] runs.
