@@ -17,6 +17,7 @@
 
 #include "data/fhir_json.hpp"
 #include "data/fhir_resources.hpp"
+#include "data/line_spill.hpp"
 
 namespace crit {
 
@@ -272,6 +273,10 @@ std::uint8_t record_type_index(std::string_view t) {
 // Pass 1 reads lines in blocks of this many bytes, and parses their heads in parallel.
 constexpr std::size_t kIndexBlock = std::size_t{4} << 20;
 
+// A spilled index is cut into at most this many parts (temporary files open at once); an
+// export whose index is larger than this many budgets gets larger parts.
+constexpr std::size_t kMaxSpillParts = 256;
+
 struct PendingLine {
     std::uint64_t offset;
     std::uint32_t line;
@@ -356,6 +361,33 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     // ---- Pass 1: index -------------------------------------------------------
     double t_index = thread_cpu();
     std::vector<FileStamp> stamps(files.size());
+    // The index is held in memory up to opt.index_bytes; past that, it is appended to a
+    // temporary file in file order and partitioned by patient after pass 1.
+    const std::size_t spill_at = std::max<std::size_t>(1, opt.index_bytes / sizeof(LineRef));
+    LineSpill spill;
+    bool ok_spill = true;
+    auto spill_refs = [&] {
+        if (!spill.is_open()) {
+            std::error_code ec;
+            auto dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path(ec) : opt.spill_dir;
+            std::string why = ec ? ec.message() : spill.open(dir);
+            if (!why.empty()) {
+                diags.error(DiagCode::Io, Span{},
+                            fmt::format("{}: the export's index outgrew {} MiB of memory and cannot be written to "
+                                        "{}: {} (set TMPDIR to a directory with room)",
+                                        files.front(), opt.index_bytes >> 20, dir.string(), why));
+                return ok_spill = false;
+            }
+        }
+        if (!spill.write(refs.data(), refs.size())) {
+            diags.error(DiagCode::Io, Span{},
+                        fmt::format("{}: writing the export's index to a temporary file failed (disk full?)",
+                                    files.front()));
+            return ok_spill = false;
+        }
+        refs.clear();
+        return true;
+    };
     od::parser parser;
     Padded pad;
     JArena arena;
@@ -372,12 +404,11 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             auto size = std::filesystem::file_size(f, ec);
             if (!ec) total += size;
         }
-        // At most 64 M entries (1.5 GB of address space, never refused by the kernel's
-        // overcommit heuristics on a machine able to run crit); a larger index grows as before.
-        refs.reserve(static_cast<std::size_t>(std::min<std::uintmax_t>(total / 128, std::uintmax_t{1} << 26)));
+        // At most the budget: past it the index goes to disk (spill_refs).
+        refs.reserve(static_cast<std::size_t>(std::min<std::uintmax_t>(total / 128, spill_at)));
     }
     std::vector<Head> heads;
-    for (std::size_t fi = 0; fi < files.size(); ++fi) {
+    for (std::size_t fi = 0; fi < files.size() && ok_spill; ++fi) {
         stamps[fi] = stamp_of(files[fi]);
         std::ifstream in(files[fi], std::ios::binary);
         if (!in) {
@@ -467,6 +498,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 return;
             }
             refs.push_back(LineRef{offset, fi, static_cast<std::uint32_t>(text.size()), line, key_for(*pid), type});
+            if (refs.size() >= spill_at) spill_refs();
         };
         std::string block_text;
         std::vector<PendingLine> block;
@@ -506,23 +538,63 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     }
 
     if (opt.stats) opt.stats->index += thread_cpu() - t_index;
-    // Records of patients the export does not have: rejected in file order, then dropped
-    // in place (std::stable_partition would borrow a buffer as large as the index).
-    for (const LineRef& r : refs)
-        if (!keys[r.key].has_patient)
-            reject(r.file, r.line, "subject.reference", keys[r.key].id, RejectReason::MissingPatient,
-                   fmt::format("{} refers to Patient/{}, which is not in the export", kRecordTypes[r.type],
-                               keys[r.key].id));
-    refs.erase(std::remove_if(refs.begin(), refs.end(), [&](const LineRef& r) { return !keys[r.key].has_patient; }),
-               refs.end());
+    if (!ok_spill) return false;
+    auto missing = [&](const LineRef& r) {
+        reject(r.file, r.line, "subject.reference", keys[r.key].id, RejectReason::MissingPatient,
+               fmt::format("{} refers to Patient/{}, which is not in the export", kRecordTypes[r.type],
+                           keys[r.key].id));
+    };
+    // The index, by patient: one part in memory, or (spilled) parts of consecutive patients,
+    // each within about opt.index_bytes, written to temporary files and read back one by one.
+    double t_group = thread_cpu();
+    std::vector<LineSpill> parts;
+    const std::size_t patients = order.size();
+    auto part_of = [&](std::uint32_t rank) { return parts.empty() ? 0 : rank * parts.size() / patients; };
+    if (!spill.is_open()) {
+        // Records of patients the export does not have: rejected in file order, then dropped
+        // in place (std::stable_partition would borrow a buffer as large as the index).
+        for (const LineRef& r : refs)
+            if (!keys[r.key].has_patient) missing(r);
+        refs.erase(std::remove_if(refs.begin(), refs.end(), [&](const LineRef& r) { return !keys[r.key].has_patient; }),
+                   refs.end());
+    } else {
+        if (!refs.empty() && !spill_refs()) return false;
+        std::vector<LineRef>().swap(refs);
+        std::uint64_t bytes = spill.count() * sizeof(LineRef);
+        std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(
+            kMaxSpillParts, std::max<std::uint64_t>(1, (bytes + opt.index_bytes - 1) / opt.index_bytes)));
+        n = std::max<std::size_t>(1, std::min(n, patients));
+        std::error_code ec;
+        auto dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path(ec) : opt.spill_dir;
+        parts.resize(n);
+        for (auto& part : parts)
+            if (std::string why = part.open(dir); !why.empty()) {
+                diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot partition the export's index in {}: {}",
+                                                              files.front(), dir.string(), why));
+                return false;
+            }
+        bool written = spill.rewind();
+        std::vector<LineRef> chunk(std::size_t{1} << 16);
+        for (std::size_t got; written && (got = spill.read(chunk.data(), chunk.size())) > 0;)
+            for (std::size_t i = 0; i < got && written; ++i) {
+                const LineRef& r = chunk[i];
+                if (!keys[r.key].has_patient) missing(r);  // in file order, as in memory
+                else written = parts[part_of(keys[r.key].rank)].write(&r, 1);
+            }
+        written = written && !spill.bad();
+        for (auto& part : parts) written = written && part.rewind();
+        if (!written) {
+            diags.error(DiagCode::Io, Span{},
+                        fmt::format("{}: writing the export's index to a temporary file failed (disk full?)",
+                                    files.front()));
+            return false;
+        }
+        spill.close();
+    }
+    if (opt.stats) opt.stats->group += thread_cpu() - t_group;
 
     if (opt.between_passes) opt.between_passes();
     // ---- Pass 2: build, a batch of whole patients at a time --------------------
-    double t_group = thread_cpu();
-    std::vector<std::size_t> first =  // refs of patient rank i: [first[i], first[i+1])
-        group_by_patient(refs, order.size(), [&](std::uint32_t key) { return keys[key].rank; });
-    if (opt.stats) opt.stats->group += thread_cpu() - t_group;
-
     // A batch's patients are built by `jobs` workers, each with its own parser and its
     // own rejections; they are handed on in Patient order, each patient's rejections
     // just before it, so the output is the same for any number of workers.
@@ -542,6 +614,8 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     std::vector<Worker> workers(jobs);
     std::vector<Built> built;
     LineBatch batch(files, stamps);
+    std::vector<std::size_t> first;  // the refs of the patient of rank lo + i: [first[i], first[i + 1])
+    std::size_t lo = 0;              // the first patient of the part being built
     auto build = [&](Worker& w, std::size_t p, Built& out) {
         Reader reader(b, w.rejects, meds);
         auto wreject = [&](const LineRef& ref, std::string path, const std::string& patient, RejectReason reason,
@@ -553,7 +627,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         PatientAcc acc;
         acc.t.patient_id = key.id;
         acc.t.birth_date = key.birth;
-        for (std::size_t r = first[p]; r < first[p + 1]; ++r) {
+        for (std::size_t r = first[p - lo]; r < first[p - lo + 1]; ++r) {
             const LineRef& ref = refs[r];
             auto text = batch.text(refs, r);
             if (!text) {
@@ -598,29 +672,47 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         out.rejects.swap(w.rejects);
         w.rejects.clear();
     };
-    for (std::size_t pi = 0; pi < order.size();) {
-        std::size_t bytes = 0;
-        std::size_t pj = batch_end(refs, first, pi, opt.batch_bytes, bytes);
-        double t_read = thread_cpu();
-        batch.read(refs, first[pi], first[pj], bytes);
-        if (opt.stats) opt.stats->read_back += thread_cpu() - t_read;
-        built.clear();
-        built.resize(pj - pi);
-        std::size_t threads = std::min(jobs, pj - pi);
-        auto work = [&](std::size_t k) {
-            double c0 = thread_cpu();
-            for (std::size_t p = pi + k; p < pj; p += threads) build(workers[k], p, built[p - pi]);
-            workers[k].cpu += thread_cpu() - c0;
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
-        work(0);
-        for (auto& th : pool) th.join();
-        for (auto& one : built) {
-            for (auto& r : one.rejects) rejects.push_back(std::move(r));
-            sink(std::move(one.t));
+    for (std::size_t part = 0; part < std::max<std::size_t>(1, parts.size()); ++part) {
+        std::size_t hi = patients;
+        if (!parts.empty()) {
+            lo = (part * patients + parts.size() - 1) / parts.size();
+            hi = ((part + 1) * patients + parts.size() - 1) / parts.size();
+            refs.resize(static_cast<std::size_t>(parts[part].count()));
+            if (parts[part].read(refs.data(), refs.size()) != refs.size()) {
+                diags.error(DiagCode::Io, Span{},
+                            fmt::format("{}: reading the export's index back from a temporary file failed",
+                                        files.front()));
+                return false;
+            }
+            parts[part].close();
         }
-        pi = pj;
+        double t_group = thread_cpu();
+        first = group_by_patient(refs, hi - lo, [&](std::uint32_t key) { return keys[key].rank - lo; });
+        if (opt.stats) opt.stats->group += thread_cpu() - t_group;
+        for (std::size_t pi = 0; pi < hi - lo;) {
+            std::size_t bytes = 0;
+            std::size_t pj = batch_end(refs, first, pi, opt.batch_bytes, bytes);
+            double t_read = thread_cpu();
+            batch.read(refs, first[pi], first[pj], bytes);
+            if (opt.stats) opt.stats->read_back += thread_cpu() - t_read;
+            built.clear();
+            built.resize(pj - pi);
+            std::size_t threads = std::min(jobs, pj - pi);
+            auto work = [&](std::size_t k) {
+                double c0 = thread_cpu();
+                for (std::size_t p = pi + k; p < pj; p += threads) build(workers[k], lo + p, built[p - pi]);
+                workers[k].cpu += thread_cpu() - c0;
+            };
+            std::vector<std::thread> pool;
+            for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
+            work(0);
+            for (auto& th : pool) th.join();
+            for (auto& one : built) {
+                for (auto& r : one.rejects) rejects.push_back(std::move(r));
+                sink(std::move(one.t));
+            }
+            pi = pj;
+        }
     }
     // Timing each line by thread CPU time would cost a system call a line: each worker's
     // CPU time is split in the proportions of its wall-clock times.

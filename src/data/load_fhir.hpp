@@ -129,6 +129,7 @@
 // data. In NDJSON each line stands alone: a bad or truncated line is a
 // rejection and every other line, before or after it, is loaded.
 #pragma once
+#include <filesystem>
 #include <functional>
 #include <cstddef>
 #include <map>
@@ -150,6 +151,8 @@ struct FhirStats {
 
 struct NdjsonOptions {
     std::size_t batch_bytes = std::size_t{64} << 20;  // resource text held at once in pass 2
+    std::size_t index_bytes = std::size_t{64} << 20;  // the index held in memory; the rest goes to spill_dir
+    std::filesystem::path spill_dir;                  // empty: the system's temporary directory ($TMPDIR)
     std::function<void()> between_passes;             // run after the index is built (tests change files here)
     unsigned jobs = 1;                                // threads that parse and build patients in pass 2
     LoadStats* stats = nullptr;                       // phase times and bytes read, when wanted

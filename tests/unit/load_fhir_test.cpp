@@ -19,6 +19,7 @@
 
 #include "data/load_csv.hpp"
 #include "data/load_data.hpp"
+#include "data/fhir_json.hpp"
 #include "data/load_fhir.hpp"
 
 using namespace crit;
@@ -947,6 +948,75 @@ TEST_CASE("NDJSON: any number of parsing threads gives the same patients and rej
             CHECK(dump(ndjson({ob, pa, co}, opt)) == expected);
         }
     }
+}
+
+// Past its memory budget the index goes to a temporary file and is cut into parts of
+// consecutive patients: the patients, their records and every rejection come out the same,
+// in the same order, whether the index stayed in memory or not, and in how many parts.
+TEST_CASE("NDJSON: an index spilled to disk, in any number of parts, gives the same output", "[fhir]") {
+    TempDir dir;
+    std::vector<json> pats, o;
+    for (int p = 0; p < 31; ++p) pats.push_back(patient(fmt::format("p{}", (p * 11) % 31), "1950-01-01"));
+    for (int i = 0; i < 400; ++i) {
+        std::string pid = fmt::format("p{}", (i * 7) % 31);
+        if (i % 23 == 0) o.push_back(observation(kLoinc, "99999-9", qty(1, "10*9/L"), "2024-01-01", pid));  // unbound
+        else o.push_back(observation(kLoinc, "777-3", qty(100 + i, "10*9/L"), fmt::format("2024-{:02}-01", i % 12 + 1), pid));
+        if (i % 97 == 0) o.push_back(observation(kLoinc, "777-3", qty(5, "10*9/L"), "2024-01-01", "nobody"));
+    }
+    // Observations before the Patients they belong to: parts are formed after the whole index is read.
+    auto ob = dir.write("Observation.ndjson", lines(o));
+    auto pa = dir.write("Patient.ndjson", lines(pats));
+    auto dump = [](const Loaded& l) {
+        std::string s;
+        for (const auto& t : l.patients) {
+            s += t.patient_id + "\n" + observation_dump(t);
+            for (const auto& org : t.origins) s += fmt::format("  {}:{} {}\n", org.file, org.line, org.path);
+        }
+        for (const auto& r : l.rejects)
+            s += fmt::format("R {}:{} {} {} {}\n", r.origin.file, r.origin.line, r.patient_id,
+                             reject_reason_name(r.reason), r.detail);
+        return s;
+    };
+    auto base = ndjson({ob, pa});
+    REQUIRE(base.ok);
+    REQUIRE(base.patients.size() == 31);
+    CHECK(base.rejects.size() == 18 + 5);  // unbound codes, records of a patient the export lacks
+    std::string expected = dump(base);
+    // 1 ref per budget: 418 refs, capped at 31 parts (one patient each); 40: 11 parts; 200: 3.
+    for (std::size_t refs : {1, 40, 200, 417}) {
+        for (unsigned jobs : {1u, 2u}) {
+            INFO("index budget " << refs << " refs, jobs " << jobs);
+            NdjsonOptions opt;
+            opt.index_bytes = refs * sizeof(fhir::LineRef);
+            opt.batch_bytes = 3000;
+            opt.jobs = jobs;
+            opt.spill_dir = dir.path;
+            auto l = ndjson({ob, pa}, opt);
+            CHECK(l.ok);
+            CHECK(dump(l) == expected);
+        }
+    }
+    // The temporary files are unlinked when made: nothing is left in the directory.
+    std::size_t left = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path)) left += e.path().filename().string().rfind("crit-index", 0) == 0;
+    CHECK(left == 0);
+}
+
+TEST_CASE("NDJSON: an index that cannot be spilled is an error naming the directory", "[fhir]") {
+    TempDir dir;
+    auto ob = dir.write("Observation.ndjson",
+                        lines({observation(kLoinc, "777-3", qty(100, "10*9/L"), "2024-01-01", "p1"),
+                               observation(kLoinc, "777-3", qty(110, "10*9/L"), "2024-01-02", "p1")}));
+    auto pa = dir.write("Patient.ndjson", lines({patient("p1")}));
+    NdjsonOptions opt;
+    opt.index_bytes = sizeof(fhir::LineRef);
+    opt.spill_dir = dir.path / "no-such-directory";
+    auto l = ndjson({ob, pa}, opt);
+    CHECK_FALSE(l.ok);
+    CHECK(l.patients.empty());
+    std::string text = render(l.diags);
+    CHECK(text.find("no-such-directory") != std::string::npos);
+    CHECK(text.find("TMPDIR") != std::string::npos);
 }
 
 TEST_CASE("NDJSON: a truncated file keeps every patient before (and beside) the bad line", "[fhir]") {
