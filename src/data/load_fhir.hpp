@@ -27,7 +27,14 @@
 //     lines register the patient (id, birthDate, in file order); Medication
 //     lines are kept (id -> codes) for medicationReference; every other line
 //     becomes a 24-byte LineRef {offset, length, line, file, type, patient}.
-//   pass 2 (build): the LineRefs are sorted by (patient order, file, offset)
+//     The index stays in memory up to `NdjsonOptions::index_bytes` (32 MiB);
+//     past that it is appended, in file order, to an unlinked temporary file
+//     (line_spill.hpp; $TMPDIR, or `spill_dir`). Once pass 1 has seen every
+//     Patient, the spilled index is read back once and cut into parts of
+//     consecutive patients (by Patient order), each about `index_bytes`, one
+//     temporary file per part (at most 256 parts).
+//   pass 2 (build), one part at a time: its LineRefs are sorted by (patient
+//     order, file, offset)
 //     and cut into batches of whole patients whose text totals at most
 //     `NdjsonOptions::batch_bytes` (one patient larger than that is a batch of
 //     its own). A batch's lines are read back in file order, lines that lie
@@ -37,13 +44,16 @@
 //     turned into timelines on `jobs` threads (a parser, a Reader and a list of
 //     rejections each), and each patient is handed to the sink in
 //     Patient.ndjson order, its rejections just before it, so the output does not
-//     depend on the number of threads; then the batch is freed.
-//   Memory: 24 B per indexed resource + ~(64 B + id) per patient + the distinct
+//     depend on the number of threads, nor on whether or how the index was
+//     spilled; then the batch is freed.
+//   Memory: at most `index_bytes` of index (one part) + ~130 B per patient (its
+//   id and Patient order, for grouping and the duplicate check) + the distinct
 //   Medication resources, plus one batch (up to 1.5 x batch_bytes of text and
-//   its timelines) and one 4 MiB block of pass 1. E.g. 10 million resources of 100k patients: ~250 MB of index
-//   and 64 MiB of text, whatever the export's size on disk. What the sink keeps
-//   is the caller's business (load_patients collects everything; a streaming
-//   caller evaluates and drops each patient).
+//   its timelines) and one 4 MiB block of pass 1. E.g. 17.8 million resources
+//   of 100k patients: 427 MB of index on disk, 32 MiB of it in memory, ~13 MB
+//   of patients and 96 MiB of text, whatever the export's size on disk. What the
+//   sink keeps is the caller's business (load_patients collects everything; a
+//   streaming caller evaluates and drops each patient).
 //   A Bundle file is one unit: it is read whole (it is one patient, or one page
 //   of a search), so its entries can refer to each other in any order.
 //
@@ -151,7 +161,7 @@ struct FhirStats {
 
 struct NdjsonOptions {
     std::size_t batch_bytes = std::size_t{64} << 20;  // resource text held at once in pass 2
-    std::size_t index_bytes = std::size_t{64} << 20;  // the index held in memory; the rest goes to spill_dir
+    std::size_t index_bytes = std::size_t{32} << 20;  // the index held in memory; the rest goes to spill_dir
     std::filesystem::path spill_dir;                  // empty: the system's temporary directory ($TMPDIR)
     std::function<void()> between_passes;             // run after the index is built (tests change files here)
     unsigned jobs = 1;                                // threads that parse and build patients in pass 2
