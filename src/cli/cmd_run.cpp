@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
-#include "cli/fhir_results.hpp"
+#include "out/fhir_results.hpp"
 #include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"

@@ -1,4 +1,4 @@
-// FHIR output (src/cli/fhir_results.cpp): which records become derivedFrom (those the VM's
+// FHIR output (src/out/fhir_results.cpp): which records become derivedFrom (those the VM's
 // trace gives explain's summary, baselines included), which origins are references, and
 // how a result's kind becomes value[x] or dataAbsentReason. tests/cli/fhir_output.py checks
 // the whole output of the shipped examples against the R4 rules.
@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include "cli/fhir_results.hpp"
+#include "out/fhir_results.hpp"
 #include "data/load_yaml.hpp"
 #include "lang/driver.hpp"
 #include "vm/vm.hpp"

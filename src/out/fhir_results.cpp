@@ -1,4 +1,4 @@
-#include "cli/fhir_results.hpp"
+#include "out/fhir_results.hpp"
 
 #include <algorithm>
 #include <cerrno>
