@@ -277,10 +277,10 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
                                  format == "table" ? 1u : contexts.size(), p.code.size(),
                                  pipelined ? fmt::format(" (overlapped: {:.3f} s wall in all)", total) : "");
         const LoadStats& ls = load_stats;
-        std::cerr << fmt::format("crit: load phases (thread seconds): detect {:.3f}, index {:.3f}, group {:.3f}, read back "
+        std::cerr << fmt::format("crit: load phases (thread seconds): detect {:.3f}, index {:.3f} ({:.3f} s wall), group {:.3f}, read back "
                                  "{:.3f}, parse {:.3f}, records {:.3f}, finish {:.3f}, bundles {:.3f}; {:.1f} MB read, "
                                  "{:.1f} MB/s end to end\n",
-                                 ls.detect, ls.index, ls.group, ls.read_back, ls.parse, ls.records, ls.finish, ls.bundle,
+                                 ls.detect, ls.index, ls.index_wall, ls.group, ls.read_back, ls.parse, ls.records, ls.finish, ls.bundle,
                                  static_cast<double>(ls.bytes.load()) / 1e6,
                                  total > 0 ? static_cast<double>(ls.bytes.load()) / 1e6 / total : 0.0);
     }

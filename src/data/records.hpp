@@ -62,6 +62,7 @@ struct LoadStats {
     std::atomic<std::uint64_t> bytes{0};  // input bytes read (the first read of each file)
     double detect = 0;     // format detection (the head of every file)
     double index = 0;      // NDJSON pass 1: file I/O, line scan, head parse, index
+    double index_wall = 0; // NDJSON pass 1 in wall-clock seconds (nothing is evaluated meanwhile)
     double group = 0;      // NDJSON: sorting the index by patient
     double read_back = 0;  // NDJSON pass 2: reading the lines of a batch back
     double parse = 0;      // JSON parse into the positioned tree (JNode)
