@@ -220,7 +220,9 @@ struct Place {
     const SourceFile* src = nullptr;  // a Bundle's text: byte offsets -> lines
     std::uint32_t line = 0;           // NDJSON: the resource's line
     std::string prefix;               // the resource's JSON path in its document ("entry[3].resource"), or ""
-    std::string record;               // names an accepted record in its Origin
+    // Names the accepted record in its Origin. A Place is one resource, so one record: its name
+    // is moved into that record's Origin (hence mutable: the Reader sees a const Place).
+    mutable std::string record;
 
     // The line of `n`: its own in a Bundle, the resource's in NDJSON.
     std::uint32_t line_of(const JNode* n) const {

@@ -180,25 +180,23 @@ std::vector<Code> codes_of(const JNode* cc) {
 
 // The top-level fields of a resource that crit reads; the rest are validated and dropped.
 bool Reader::reads_field(std::string_view k, std::string_view type) {
-    // A course's category may name its phase; an Observation's ("laboratory") is never read.
-    if (k == "category") return type != "Observation";
-    static const std::string_view exact[] = {"resourceType",
-                                             "id",
-                                             "status",
-                                             "subject",
-                                             "patient",
-                                             "code",
-                                             "bodySite",
-                                             "component",
-                                             "birthDate",
-                                             "reasonCode",
-                                             "verificationStatus",
-                                             "dataAbsentReason"};
-    for (auto e : exact)
-        if (k == e) return true;
-    for (std::string_view p : {"value", "effective", "performed", "onset", "medication"})
-        if (starts_with(k, p)) return true;
-    return false;
+    // By first letter: this runs for every member of every resource.
+    if (k.empty()) return false;
+    switch (k.front()) {
+        case 'b': return k == "bodySite" || k == "birthDate";
+        case 'c':  // a course's category may name its phase; an Observation's ("laboratory") is never read
+            return k == "code" || k == "component" || (k == "category" && type != "Observation");
+        case 'd': return k == "dataAbsentReason";
+        case 'e': return starts_with(k, "effective");
+        case 'i': return k == "id";
+        case 'm': return starts_with(k, "medication");
+        case 'o': return starts_with(k, "onset");
+        case 'p': return k == "patient" || starts_with(k, "performed");
+        case 'r': return k == "resourceType" || k == "reasonCode";
+        case 's': return k == "status" || k == "subject";
+        case 'v': return k == "verificationStatus" || starts_with(k, "value");
+        default: return false;
+    }
 }
 
 bool Reader::is_record_type(std::string_view t) {
@@ -418,7 +416,7 @@ void Reader::observation(const JNode& r, const Place& at, PatientAcc& acc) {
     o.kind = c.kind;
     o.site = site != Site::Any ? site : c.site;
     if (!value(r, c, o, at, pid) || !detection_limit(r, c, o, at, pid)) return;
-    o.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), at.record});
+    o.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), std::move(at.record)});
     acc.t.observations.push_back(std::move(o));
 }
 
@@ -463,14 +461,17 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
     const std::string_view* unit = str_at(&q, "unit");
     bool ucum = !system || *system == kUcum;
     // UCUM `code` first; the human `unit` when the code is not UCUM or not one crit knows.
-    if (code && (ucum || !unit) && (find_unit(*code) || !unit || !find_unit(*unit))) {
+    std::optional<Unit> known;  // the spelling chosen, when crit knows it
+    if (code && (ucum || !unit) && ((known = find_unit(*code)) || !unit || !find_unit(*unit))) {
         out.unit = *code;
         sub = "code";
     } else if (unit) {
         out.unit = *unit;
         sub = "unit";
+        known.reset();
     }
-    auto f = facts::to_concept_unit(c, out.value, out.unit, out.canon);
+    auto f = known ? facts::to_concept_unit(c, out.value, out.unit, *known, out.canon)
+                   : facts::to_concept_unit(c, out.value, out.unit, out.canon);
     if (f && !sub.empty()) where = q.get(sub);
     return f;
 }
@@ -719,7 +720,7 @@ void Reader::medication(const JNode& r, const Place& at, PatientAcc& acc) {
     if (!course(r, kEffective, r.get("status"), at, pid, t)) return;
     if (!phase(r, false, at, pid, t)) return;
     if (t.phase >= 0) facts::set_phase(b_, static_cast<std::size_t>(t.phase), t);
-    t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), at.record});
+    t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), std::move(at.record)});
     acc.t.treatments.push_back(std::move(t));
 }
 
@@ -752,7 +753,7 @@ void Reader::procedure(const JNode& r, const Place& at, PatientAcc& acc) {
                 if (!(disease = disease_of(c.system, c.code)).empty()) break;
             if (!disease.empty()) break;
         }
-    t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), at.record});
+    t.origin = acc.t.add_origin(Origin{at.file, at.line_of(&r), std::move(at.record)});
     acc.procedures.push_back(PatientAcc::Pending{acc.t.treatments.size(), *proc, disease});
     acc.t.treatments.push_back(std::move(t));
 }

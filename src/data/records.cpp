@@ -39,7 +39,8 @@ std::optional<RejectReason> reject_reason_by_name(std::string_view name) {
 
 namespace facts {
 
-std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, double& out);
+std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, const Unit* known,
+                                 double& out);
 
 std::string lower(std::string_view s) {
     std::string r(s);
@@ -105,8 +106,21 @@ std::optional<QtyText> parse_qty_text(std::string_view s) {
     return q;
 }
 
+std::optional<Fail> plausible(const Concept& c, double v, const std::string& unit_text, double out);
+
 std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, double& out) {
-    if (auto f = convert_unit(c, v, unit_text, out)) return f;
+    if (auto f = convert_unit(c, v, unit_text, nullptr, out)) return f;
+    return plausible(c, v, unit_text, out);
+}
+
+std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, const Unit& known,
+                                    double& out) {
+    if (auto f = convert_unit(c, v, unit_text, &known, out)) return f;
+    return plausible(c, v, unit_text, out);
+}
+
+// A converted value no patient can have: rejected, never evaluated.
+std::optional<Fail> plausible(const Concept& c, double v, const std::string& unit_text, double out) {
     // Every quantity crit reads is a count, size, share or level: none is below zero, and
     // none is so large that the conversion overflows.
     if (v < 0 || out < 0)
@@ -125,7 +139,8 @@ std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::strin
     return std::nullopt;
 }
 
-std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, double& out) {
+std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& unit_text, const Unit* known,
+                                 double& out) {
     if (unit_text.empty()) {
         if (c.unit.dim == Dimension::None) {
             out = v;
@@ -133,7 +148,7 @@ std::optional<Fail> convert_unit(const Concept& c, double v, const std::string& 
         }
         return Fail{RejectReason::MissingUnit, fmt::format("{} needs a unit, e.g. {} {}", c.name, v, c.unit.ucum)};
     }
-    auto u = find_unit(unit_text);
+    std::optional<Unit> u = known ? std::optional<Unit>(*known) : find_unit(unit_text);
     if (!u) {
         std::string hint = closest_name(unit_text, unit_spellings());
         return Fail{RejectReason::UnknownUnit, fmt::format("unknown unit `{}` for {}{}", unit_text, c.name,

@@ -20,6 +20,7 @@
 #include "data/load_csv.hpp"
 #include "data/load_data.hpp"
 #include "data/fhir_json.hpp"
+#include "data/fhir_resources.hpp"
 #include "data/load_fhir.hpp"
 
 using namespace crit;
@@ -856,6 +857,30 @@ TEST_CASE("resources crit does not read are counted, not rejected", "[fhir]") {
         &stats));
     CHECK(l.rejects.empty());
     CHECK(stats.skipped_types["Encounter"] == 2);
+}
+
+TEST_CASE("FHIR: the members of a resource that are read, and those validated and dropped", "[fhir]") {
+    using fhir::Reader;
+    for (const char* k : {"resourceType", "id", "status", "subject", "patient", "code", "bodySite", "component",
+                          "birthDate", "reasonCode", "verificationStatus", "dataAbsentReason", "valueQuantity",
+                          "valueCodeableConcept", "value", "effectiveDateTime", "effectivePeriod", "performedPeriod",
+                          "onsetDateTime", "medicationCodeableConcept", "medicationReference"}) {
+        INFO(k);
+        CHECK(Reader::reads_field(k, "Observation"));
+        CHECK(Reader::reads_field(k, "Procedure"));
+    }
+    for (const char* k : {"", "meta", "text", "note", "identifier", "encounter", "issued", "performer", "interpretation",
+                          "referenceRange", "hasMember", "derivedFrom", "extension", "contained", "basedOn", "Code",
+                          "ID", "specimen", "method", "device", "focus", "partOf", "dosage", "request", "reasonReference"}) {
+        INFO(k);
+        CHECK_FALSE(Reader::reads_field(k, "Observation"));
+        CHECK_FALSE(Reader::reads_field(k, "MedicationAdministration"));
+    }
+    // A course's category may name its phase; an Observation's is never read.
+    CHECK_FALSE(Reader::reads_field("category", "Observation"));
+    CHECK(Reader::reads_field("category", "MedicationAdministration"));
+    CHECK(Reader::reads_field("category", "Procedure"));
+    CHECK(Reader::reads_field("category", ""));  // resourceType not read yet: kept
 }
 
 // ===========================================================================
