@@ -188,6 +188,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     LoadOptions lopt;
     lopt.jobs = o.jobs;
     lopt.stats = &load_stats;
+    load_stats.phases = o.stats;
     // With threads to spare, loading and evaluation overlap: the loader runs on a thread of
     // its own and hands over full batches through a queue of at most two (memory stays
     // bounded); this thread evaluates and writes them in the order they came. The loader

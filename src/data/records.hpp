@@ -60,6 +60,7 @@ using PatientSink = std::function<void(Timeline&&)>;
 // threads); detect and bundles are wall seconds.
 struct LoadStats {
     std::atomic<std::uint64_t> bytes{0};  // input bytes read (the first read of each file)
+    bool phases = false;   // split parse / records / finish (a clock read per line: --stats only)
     double detect = 0;     // format detection (the head of every file)
     double index = 0;      // NDJSON pass 1: file I/O, line scan, head parse, index
     double index_wall = 0; // NDJSON pass 1 in wall-clock seconds (nothing is evaluated meanwhile)
