@@ -76,25 +76,37 @@ struct Tally {
     }
 };
 
-}  // namespace
-
-DataReport Pack::each_patient(const std::vector<std::string>& paths, const std::function<void(Patient&&)>& sink) const {
+// Streams the patients of `paths` to `take`, which says whether it kept the patient (a kept
+// patient is counted in the report, with its records). Each patient's rejections are in
+// the report before `take` sees it; `take` may add rejections of its own.
+DataReport stream(const Bindings& b, const std::vector<std::string>& paths,
+                  const std::function<bool(Timeline&&, std::vector<crit::Rejection>&)>& take) {
     DataReport report;
     Tally tally{report};
     std::vector<crit::Rejection> rejections;
     Diagnostics diags;
-    for_each_patient(paths, *impl_->c.bindings, [&](Timeline&& t) {
+    for_each_patient(paths, b, [&](Timeline&& t) {
         tally.take(rejections);
+        std::size_t records = t.observations.size() + t.treatments.size();
+        if (!take(std::move(t), rejections)) return;
         ++report.patients;
-        report.records += t.observations.size() + t.treatments.size();
-        auto impl = std::make_shared<Patient::Impl>();
-        impl->timeline = std::move(t);
-        sink(Patient(std::move(impl)));
+        report.records += records;
     }, rejections, diags);
     tally.take(rejections);
     report.data_errors = diags.error_count();
     report.diagnostics = to_api(diags);
     return report;
+}
+
+}  // namespace
+
+DataReport Pack::each_patient(const std::vector<std::string>& paths, const std::function<void(Patient&&)>& sink) const {
+    return stream(*impl_->c.bindings, paths, [&](Timeline&& t, std::vector<crit::Rejection>&) {
+        auto impl = std::make_shared<Patient::Impl>();
+        impl->timeline = std::move(t);
+        sink(Patient(std::move(impl)));
+        return true;
+    });
 }
 
 std::optional<Patient> Pack::find(const std::vector<std::string>& paths, const std::string& id) const {
@@ -141,25 +153,16 @@ DataReport Pack::run(const std::vector<std::string>& paths, const RunOptions& op
         for (auto& r : done) sink(std::move(r));
         batch.clear();
     };
-    DataReport report;
-    Tally tally{report};
-    std::vector<crit::Rejection> rejections;
-    Diagnostics diags;
-    for_each_patient(paths, *impl_->c.bindings, [&](Timeline&& t) {
-        tally.take(rejections);
+    DataReport report = stream(*impl_->c.bindings, paths, [&](Timeline&& t, std::vector<crit::Rejection>& rejections) {
         if (auto r = other_disease(p, t)) {
             rejections.push_back(std::move(*r));
-            return;
+            return false;
         }
-        ++report.patients;
-        report.records += t.observations.size() + t.treatments.size();
         batch.push_back(std::move(t));
         if (batch.size() == kBatch) flush();
-    }, rejections, diags);
+        return true;
+    });
     flush();
-    tally.take(rejections);
-    report.data_errors = diags.error_count();
-    report.diagnostics = to_api(diags);
     return report;
 }
 
