@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -8,6 +7,7 @@
 #include "core/dates.hpp"
 #include "data/load_data.hpp"
 #include "out/explain.hpp"
+#include "vm/batch.hpp"
 #include "vm/vm.hpp"
 
 namespace crit::api {
@@ -140,16 +140,9 @@ DataReport Pack::run(const std::vector<std::string>& paths, const RunOptions& op
     std::vector<EvalContext> contexts(std::max(1u, opt.threads));
     for (auto& c : contexts) c.trace = opt.explain;
     auto flush = [&] {
-        done.assign(batch.size(), {});
-        std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
-        auto work = [&](std::size_t k) {
-            for (std::size_t i = k; i < n; i += threads)
-                done[i] = detach(*impl_, batch[i], crit::evaluate(p, batch[i], as_of, contexts[k]), opt.explain);
-        };
-        std::vector<std::thread> pool;
-        for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
-        if (threads > 0) work(0);
-        for (auto& th : pool) th.join();
+        evaluate_batch(p, batch, as_of, contexts, done, [&](const Timeline& t, const Evaluation& ev) {
+            return detach(*impl_, t, ev, opt.explain);
+        });
         for (auto& r : done) sink(std::move(r));
         batch.clear();
     };

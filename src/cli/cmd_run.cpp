@@ -17,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "out/fhir_results.hpp"
+#include "vm/batch.hpp"
 #include "out/results.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
@@ -152,25 +153,16 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::size_t patients = 0, records = 0;
     double eval_seconds = 0;
     if (format == "csv") out << writer.csv_header();
-    auto evaluate_batch = [&](std::vector<Timeline>& batch) {
+    auto run_batch = [&](std::vector<Timeline>& batch) {
         auto e0 = std::chrono::steady_clock::now();
         if (format == "table") {
             for (const auto& t : batch) table.add(evaluate(p, t, as_of, contexts[0]));
         } else {
-            lines.assign(batch.size(), {});
-            std::size_t n = batch.size(), threads = std::min<std::size_t>(contexts.size(), n);
-            auto work = [&](std::size_t k) {
-                for (std::size_t i = k; i < n; i += threads) {
-                    const Evaluation& ev = evaluate(p, batch[i], as_of, contexts[k]);
-                    lines[i] = format == "csv"    ? writer.csv_row(ev)
-                               : format == "fhir" ? fhir.ndjson(batch[i], ev)
-                                                  : writer.json_line(batch[i], ev) + "\n";
-                }
-            };
-            std::vector<std::thread> pool;
-            for (std::size_t k = 1; k < threads; ++k) pool.emplace_back(work, k);
-            if (threads > 0) work(0);
-            for (auto& th : pool) th.join();
+            evaluate_batch(p, batch, as_of, contexts, lines, [&](const Timeline& t, const Evaluation& ev) {
+                return format == "csv"    ? writer.csv_row(ev)
+                       : format == "fhir" ? fhir.ndjson(t, ev)
+                                          : writer.json_line(t, ev) + "\n";
+            });
             for (const auto& line : lines) out << line;
             out.flush();
         }
@@ -201,7 +193,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
     std::vector<Timeline> batch;
     auto hand_over = [&] {
         if (!pipelined) {
-            evaluate_batch(batch);
+            run_batch(batch);
             return;
         }
         std::unique_lock<std::mutex> lock(qm);
@@ -249,7 +241,7 @@ int cmd_run(const RunOptions& o, const CompileOptions& copt) {
                 queue.pop_front();
                 qcv.notify_all();
             }
-            evaluate_batch(next);
+            run_batch(next);
         }
         loader.join();
     }
