@@ -86,6 +86,8 @@ public:
     void clear() {
         members_.clear();
         items_.clear();
+        member_stack_.clear();  // a document that failed midway leaves its partial children here
+        item_stack_.clear();
     }
 
 private:

@@ -400,7 +400,13 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         std::vector<PendingLine> lines;
         std::vector<Head> heads;
         std::vector<HeadParser> parsers;
-        std::vector<std::thread> pool;
+        std::vector<std::thread> pool;  // parsing this block's heads
+        // An exception while a block is parsed (out of memory) unwinds through here: its
+        // threads finish before what they read is freed.
+        ~Block() {
+            for (auto& th : pool)
+                if (th.joinable()) th.join();
+        }
     };
     Block blocks[2];
     for (auto& blk : blocks) blk.parsers = std::vector<HeadParser>(std::max(1u, opt.jobs));
@@ -434,6 +440,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         auto index_line = [&](std::uint64_t offset, std::uint32_t line, std::string_view text, bool terminated,
                               Head& h) {
             LineHead& head = h.head;
+            if (!ok_spill) return;  // the load has failed: the rest of the file is not indexed
             if (h.state == Head::Blank) return;
             if (h.state == Head::NotObject) {
                 reject(fi, line, "", "", RejectReason::BadJson, "an NDJSON line holds one JSON object (a FHIR resource)");
@@ -510,7 +517,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
                 return;
             }
             refs.push_back(LineRef{offset, fi, static_cast<std::uint32_t>(text.size()), line, key_for(*pid), type});
-            if (refs.size() >= spill_at) spill_refs();
+            if (refs.size() >= spill_at && ok_spill) spill_refs();
         };
         // With `jobs` > 1 the heads of a block are parsed on `jobs` threads in the background
         // while this thread reads the next block and indexes the one before, in line order.
