@@ -1,11 +1,14 @@
 // A FHIR Bulk Data export -> load_fhir_ndjson with the shipped bindings. The loader
 // reads files, so the input is written to scratch files first: a form feed (\f)
 // starts the next file, so one input may be an export of up to 8 NDJSON files.
-// A small batch size makes pass 2 cut the patients into several batches.
+// A small batch size makes pass 2 cut the patients into several batches; for half the
+// inputs (by length) the index spills to disk after 3 entries and is read back in parts,
+// and for a third pass 1 and pass 2 run on 2 threads.
 #include <string>
 #include <vector>
 
 #include "fuzz_support.hpp"
+#include "data/fhir_json.hpp"
 #include "data/load_fhir.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -30,6 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     crit::FhirStats stats;
     crit::NdjsonOptions opt;
     opt.batch_bytes = 512;
+    if (size % 2) opt.index_bytes = 3 * sizeof(crit::fhir::LineRef);
+    if (size % 3 == 0) opt.jobs = 2;
     std::size_t patients = 0;
     crit::load_fhir_ndjson(files, crit_fuzz::bindings(), [&](crit::Timeline&&) { ++patients; }, rejects, d, opt,
                            &stats);
