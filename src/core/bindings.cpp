@@ -84,9 +84,7 @@ std::optional<ClassId> Bindings::class_by_name(const std::string& name) const {
 }
 
 std::optional<std::size_t> Bindings::drug_by_code(std::string_view system, std::string_view code) const {
-    auto found = drug_by_code_.find(system, code);  // the first binding of a code wins
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    return drug_by_code_.first(system, code);
 }
 
 // Drug and regimen names are matched without regard to case ("FCR", "fcr"),
@@ -98,7 +96,7 @@ std::optional<std::size_t> Bindings::drug_by_name(const std::string& name) const
 }
 
 std::optional<std::size_t> Bindings::diagnosis_by_code(std::string_view system, std::string_view code) const {
-    if (auto found = diagnosis_by_code_.find(system, code); !found.empty()) return found.front();
+    if (auto d = diagnosis_by_code_.first(system, code)) return d;
     if (diagnosis_prefixes_.empty()) return std::nullopt;
     std::string key = prefix_key(code);
     for (const auto& p : diagnosis_prefixes_)
@@ -117,9 +115,7 @@ std::optional<std::size_t> Bindings::diagnosis_by_text(const std::string& text) 
 }
 
 std::optional<std::size_t> Bindings::procedure_by_code(std::string_view system, std::string_view code) const {
-    auto found = procedure_by_code_.find(system, code);  // the first binding of a code wins
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    return procedure_by_code_.first(system, code);
 }
 
 std::optional<std::size_t> Bindings::phase_by_name(std::string_view name) const {
@@ -133,9 +129,7 @@ std::optional<std::size_t> Bindings::phase_by_name(std::string_view name) const 
 }
 
 std::optional<std::size_t> Bindings::phase_by_code(std::string_view system, std::string_view code) const {
-    auto found = phase_by_code_.find(system, code);  // the first binding of a code wins
-    if (found.empty()) return std::nullopt;
-    return found.front();
+    return phase_by_code_.first(system, code);
 }
 
 // Whole words: the phrase is neither preceded nor followed by a letter, a digit, `-` or `_`,

@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,12 @@ public:
         auto it = map_.find(View{system, code});
         if (it == map_.end()) return {};
         return it->second;
+    }
+    // The first value added under (system, code): the binding that wins.
+    std::optional<V> first(std::string_view system, std::string_view code) const {
+        auto found = find(system, code);
+        if (found.empty()) return std::nullopt;
+        return found.front();
     }
 
 private:
