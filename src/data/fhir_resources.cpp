@@ -470,8 +470,7 @@ std::optional<Fail> Reader::quantity(const JNode& q, const Concept& c, Qty& out,
         sub = "unit";
         known.reset();
     }
-    auto f = known ? facts::to_concept_unit(c, out.value, out.unit, *known, out.canon)
-                   : facts::to_concept_unit(c, out.value, out.unit, out.canon);
+    auto f = facts::to_concept_unit(c, out.value, out.unit, out.canon, known ? &*known : nullptr);
     if (f && !sub.empty()) where = q.get(sub);
     return f;
 }

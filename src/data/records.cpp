@@ -106,21 +106,9 @@ std::optional<QtyText> parse_qty_text(std::string_view s) {
     return q;
 }
 
-std::optional<Fail> plausible(const Concept& c, double v, const std::string& unit_text, double out);
-
-std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, double& out) {
-    if (auto f = convert_unit(c, v, unit_text, nullptr, out)) return f;
-    return plausible(c, v, unit_text, out);
-}
-
-std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, const Unit& known,
-                                    double& out) {
-    if (auto f = convert_unit(c, v, unit_text, &known, out)) return f;
-    return plausible(c, v, unit_text, out);
-}
-
-// A converted value no patient can have: rejected, never evaluated.
-std::optional<Fail> plausible(const Concept& c, double v, const std::string& unit_text, double out) {
+std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit_text, double& out,
+                                    const Unit* known) {
+    if (auto f = convert_unit(c, v, unit_text, known, out)) return f;
     // Every quantity crit reads is a count, size, share or level: none is below zero, and
     // none is so large that the conversion overflows.
     if (v < 0 || out < 0)

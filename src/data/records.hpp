@@ -102,10 +102,10 @@ std::optional<double> number_of(std::string_view s);
 // Converts `v` written in `unit` to the concept's unit (value * unit.factor /
 // concept.unit.factor). Fails with missing-unit, unknown-unit or unit-dimension;
 // never converts across dimensions.
-std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit, double& out);
-// The same when the caller has already looked `unit` up (`known`, never null): a loader that
-// chose between two spellings by looking both up does not look the winner up again.
-std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit, const Unit& known, double& out);
+// `known`: the unit `unit` spells, when the caller has already looked it up (a loader that
+// chose between two spellings by looking both up does not look the winner up again).
+std::optional<Fail> to_concept_unit(const Concept& c, double v, const std::string& unit, double& out,
+                                    const Unit* known = nullptr);
 
 // The concept a value of concept `c` written in `unit` belongs to: `c`, or the measure
 // of `c` (`measure_of` in the bindings) whose dimension the unit has, so that
