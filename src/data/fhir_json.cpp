@@ -57,9 +57,9 @@ JNode Json::read(od::value v) {
                 JNode value = read(f.value());  // pushes and pops its own children above `mark`
                 stack.push_back(JMember{key, value});
             }
-            n.count = static_cast<std::uint32_t>(stack.size() - mark);
-            n.member_data = arena_.members_.copy(stack.data() + mark, n.count);
-            stack.resize(mark);
+            auto run = JArena::close(stack, arena_.members_, mark);
+            n.member_data = run.data();
+            n.count = static_cast<std::uint32_t>(run.size());
             break;
         }
         case od::json_type::array: {
@@ -71,9 +71,9 @@ JNode Json::read(od::value v) {
                 JNode item = read(e.value());
                 stack.push_back(item);
             }
-            n.count = static_cast<std::uint32_t>(stack.size() - mark);
-            n.item_data = arena_.items_.copy(stack.data() + mark, n.count);
-            stack.resize(mark);
+            auto run = JArena::close(stack, arena_.items_, mark);
+            n.item_data = run.data();
+            n.count = static_cast<std::uint32_t>(run.size());
             break;
         }
         case od::json_type::string:
@@ -147,9 +147,9 @@ JNode Json::resource(od::object o, std::uint32_t p, FieldFilter keep) {
             skip(f.value());
         }
     }
-    n.count = static_cast<std::uint32_t>(stack.size() - mark);
-    n.member_data = arena_.members_.copy(stack.data() + mark, n.count);
-    stack.resize(mark);
+    auto run = JArena::close(stack, arena_.members_, mark);
+    n.member_data = run.data();
+    n.count = static_cast<std::uint32_t>(run.size());
     return n;
 }
 

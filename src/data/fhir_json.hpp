@@ -125,6 +125,15 @@ private:
         std::vector<Block> blocks_;
         std::size_t block_ = 0, used_ = 0;
     };
+    // What `stack` holds above `mark` (one node's children), copied into one run of `pool`
+    // and popped.
+    template <class T>
+    static std::span<const T> close(std::vector<T>& stack, Pool<T>& pool, std::size_t mark) {
+        std::size_t n = stack.size() - mark;
+        std::span<const T> run(pool.copy(stack.data() + mark, n), n);
+        stack.resize(mark);
+        return run;
+    }
     Pool<JMember> members_;
     Pool<JNode> items_;
     // Children being read, before they are copied out in one run (a parent's
