@@ -367,25 +367,27 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
     const std::size_t spill_at = std::max<std::size_t>(1, opt.index_bytes / sizeof(LineRef));
     LineSpill spill;
     bool ok_spill = true;
+    std::error_code dir_error;  // when the system names no temporary directory
+    const std::filesystem::path spill_dir =
+        opt.spill_dir.empty() ? std::filesystem::temp_directory_path(dir_error) : opt.spill_dir;
+    auto spill_open = [&](LineSpill& f) { return dir_error ? dir_error.message() : f.open(spill_dir); };
+    auto write_failed = [&] {
+        diags.error(DiagCode::Io, Span{},
+                    fmt::format("{}: writing the export's index to a temporary file failed (disk full?)", files.front()));
+        return false;
+    };
     auto spill_refs = [&] {
         if (!spill.is_open()) {
-            std::error_code ec;
-            auto dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path(ec) : opt.spill_dir;
-            std::string why = ec ? ec.message() : spill.open(dir);
+            std::string why = spill_open(spill);
             if (!why.empty()) {
                 diags.error(DiagCode::Io, Span{},
                             fmt::format("{}: the export's index outgrew {} MiB of memory and cannot be written to "
                                         "{}: {} (set TMPDIR to a directory with room)",
-                                        files.front(), opt.index_bytes >> 20, dir.string(), why));
+                                        files.front(), opt.index_bytes >> 20, spill_dir.string(), why));
                 return ok_spill = false;
             }
         }
-        if (!spill.write(refs.data(), refs.size())) {
-            diags.error(DiagCode::Io, Span{},
-                        fmt::format("{}: writing the export's index to a temporary file failed (disk full?)",
-                                    files.front()));
-            return ok_spill = false;
-        }
+        if (!spill.write(refs.data(), refs.size())) return ok_spill = write_failed();
         refs.clear();
         return true;
     };
@@ -604,13 +606,11 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
         std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(
             kMaxSpillParts, std::max<std::uint64_t>(1, (bytes + opt.index_bytes - 1) / opt.index_bytes)));
         n = std::max<std::size_t>(1, std::min(n, patients));
-        std::error_code ec;
-        auto dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path(ec) : opt.spill_dir;
         parts.resize(n);
         for (auto& part : parts)
-            if (std::string why = part.open(dir); !why.empty()) {
+            if (std::string why = spill_open(part); !why.empty()) {
                 diags.error(DiagCode::Io, Span{}, fmt::format("{}: cannot partition the export's index in {}: {}",
-                                                              files.front(), dir.string(), why));
+                                                              files.front(), spill_dir.string(), why));
                 return false;
             }
         bool written = spill.rewind();
@@ -623,12 +623,7 @@ bool load_fhir_ndjson(const std::vector<std::string>& files, const Bindings& b, 
             }
         written = written && !spill.bad();
         for (auto& part : parts) written = written && part.rewind();
-        if (!written) {
-            diags.error(DiagCode::Io, Span{},
-                        fmt::format("{}: writing the export's index to a temporary file failed (disk full?)",
-                                    files.front()));
-            return false;
-        }
+        if (!written) return write_failed();
         spill.close();
     }
     if (opt.stats) opt.stats->group += thread_cpu() - t_group;
