@@ -26,8 +26,10 @@ ResultsWriter::ResultsWriter(const Program& p) : p_(p) {
     for (std::size_t i = 0; i < p.items.size(); ++i) {
         const Item& it = p.items[i];
         if ((it.kind == Item::Kind::Definition && (it.type == Type::Date || it.type == Type::Episode)) ||
-            it.kind == Item::Kind::Baseline)
-            anchors_.push_back(i);
+            it.kind == Item::Kind::Baseline) {
+            if (it.type == Type::Episode) anchors_.push_back(Anchor{i, true, it.name + ".start", it.name + ".end"});
+            else anchors_.push_back(Anchor{i, false, it.kind == Item::Kind::Baseline ? "baseline" : it.name, ""});
+        }
     }
     // Whether every object of a patient's line has distinct keys (json_line writes them
     // straight; nlohmann would keep one of a repeated key).
@@ -37,14 +39,9 @@ ResultsWriter::ResultsWriter(const Program& p) : p_(p) {
     };
     std::vector<std::string> results, anchors, criteria;
     for (const auto& r : p.results) results.push_back(r.name);
-    for (std::size_t slot : anchors_) {
-        const Item& it = p.items[slot];
-        if (it.type == Type::Episode) {
-            anchors.push_back(it.name + ".start");
-            anchors.push_back(it.name + ".end");
-        } else {
-            anchors.push_back(it.kind == Item::Kind::Baseline ? "baseline" : it.name);
-        }
+    for (const Anchor& a : anchors_) {
+        anchors.push_back(a.key);
+        if (a.episode) anchors.push_back(a.end_key);
     }
     for (int slot : p.criterion_item) criteria.push_back(p.items[static_cast<std::size_t>(slot)].name);
     unique_keys_ = distinct(results) && distinct(anchors) && distinct(criteria);
@@ -54,6 +51,17 @@ namespace {
 using ojson = nlohmann::ordered_json;
 
 ojson date_or_null(const std::optional<Day>& d) { return d ? ojson(format_day(*d)) : ojson(nullptr); }
+
+// An anchor's dates in an evaluation: an episode definition's first start and last end, or
+// a date (first). nullopt: never (a running therapy's end) or unknown.
+std::pair<std::optional<Day>, std::optional<Day>> anchor_dates(bool episode, const Value& v) {
+    if (episode) {
+        if (v.e.empty()) return {};
+        return {v.e.front().start, v.e.back().end};
+    }
+    if (v.d.state == DateVal::State::Known) return {v.d.day, std::nullopt};
+    return {};
+}
 }  // namespace
 
 ojson ResultsWriter::patient_json(const Timeline& t, const Evaluation& ev) const {
@@ -84,21 +92,10 @@ ojson ResultsWriter::patient_json(const Timeline& t, const Evaluation& ev) const
     // The pack's own dates: a date definition, an episode definition's start and end, the
     // baseline. null when never (a running therapy's end) or unknown.
     ojson anchors = ojson::object();
-    for (std::size_t slot : anchors_) {
-        const Item& it = p_.items[slot];
-        const Value& v = ev.slots[slot];
-        if (it.type == Type::Episode) {
-            std::optional<Day> start, end;
-            if (!v.e.empty()) {
-                start = v.e.front().start;
-                end = v.e.back().end;
-            }
-            anchors[it.name + ".start"] = date_or_null(start);
-            anchors[it.name + ".end"] = date_or_null(end);
-        } else {
-            const std::string name = it.kind == Item::Kind::Baseline ? "baseline" : it.name;
-            anchors[name] = v.d.state == DateVal::State::Known ? ojson(format_day(v.d.day)) : ojson(nullptr);
-        }
+    for (const Anchor& a : anchors_) {
+        auto [start, end] = anchor_dates(a.episode, ev.slots[a.slot]);
+        anchors[a.key] = date_or_null(start);
+        if (a.episode) anchors[a.end_key] = date_or_null(end);
     }
     j["anchors"] = anchors;
     ojson criteria = ojson::object();
@@ -197,23 +194,12 @@ std::string ResultsWriter::json_line(const Timeline& t, const Evaluation& ev) co
     }
     j.raw("],").key("anchors").raw("{");
     first = true;
-    for (std::size_t slot : anchors_) {
-        const Item& it = p_.items[slot];
-        const Value& v = ev.slots[slot];
+    for (const Anchor& a : anchors_) {
+        auto [start, end] = anchor_dates(a.episode, ev.slots[a.slot]);
         if (!first) j.raw(",");
         first = false;
-        if (it.type == Type::Episode) {
-            std::optional<Day> start, end;
-            if (!v.e.empty()) {
-                start = v.e.front().start;
-                end = v.e.back().end;
-            }
-            j.key(it.name + ".start").day_or_null(start).raw(",").key(it.name + ".end").day_or_null(end);
-        } else {
-            j.key(it.kind == Item::Kind::Baseline ? std::string_view("baseline") : std::string_view(it.name));
-            if (v.d.state == DateVal::State::Known) j.day(v.d.day);
-            else j.raw("null");
-        }
+        j.key(a.key).day_or_null(start);
+        if (a.episode) j.raw(",").key(a.end_key).day_or_null(end);
     }
     j.raw("},").key("criteria").raw("{");
     for (std::size_t i = 0; i < p_.criterion_item.size(); ++i) {

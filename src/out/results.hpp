@@ -35,7 +35,14 @@ public:
 private:
     const Program& p_;
     std::vector<ClassId> classes_;
-    std::vector<std::size_t> anchors_;  // slots of the date and episode definitions and the baseline
+    // The date and episode definitions and the baseline, with their keys in `anchors`
+    // (an episode has two: NAME.start and NAME.end).
+    struct Anchor {
+        std::size_t slot;
+        bool episode;
+        std::string key, end_key;
+    };
+    std::vector<Anchor> anchors_;
     bool unique_keys_ = true;           // no object of a line repeats a key (see json_line)
 };
 
